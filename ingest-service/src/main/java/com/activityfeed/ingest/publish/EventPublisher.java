@@ -1,0 +1,102 @@
+package com.activityfeed.ingest.publish;
+
+import com.activityfeed.messages.MessageCodec;
+import com.activityfeed.messages.RawEvent;
+import com.activityfeed.messages.Topics;
+import com.activityfeed.web.ProblemException;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes events to {@code activity.raw}, keyed by tenant, with an idempotent acks=all producer,
+ * and returns only once the broker has acknowledged every record of the request. When it cannot
+ * within the configured timeout it throws a 503 problem: the client retries with the same keys.
+ */
+@ApplicationScoped
+public class EventPublisher {
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+    private final KafkaProducer<String, String> producer;
+    private final Duration timeout;
+
+    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                          @ConfigProperty(name = "ingest.publish.timeout") Duration timeout) {
+        this.timeout = timeout;
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Never block a request thread longer than the answer may take.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis() + 1000, 5000));
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
+        this.producer = new KafkaProducer<>(config);
+    }
+
+    public void publish(List<RawEvent> events) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
+        try {
+            for (RawEvent event : events) {
+                ProducerRecord<String, String> record =
+                        new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), MessageCodec.write(event));
+                if (event.correlationId() != null) {
+                    record.headers().add(Topics.HEADER_CORRELATION_ID, event.correlationId().getBytes(StandardCharsets.UTF_8));
+                }
+                CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+                producer.send(record, (metadata, error) -> {
+                    if (error != null) {
+                        ack.completeExceptionally(error);
+                    } else {
+                        ack.complete(metadata);
+                    }
+                });
+                acks.add(ack);
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.warnf("Kafka did not acknowledge %d event(s) within %s", events.size(), timeout);
+            throw unavailable();
+        } catch (ExecutionException e) {
+            LOG.warnf("Kafka refused %d event(s): %s", events.size(), e.getCause().toString());
+            throw unavailable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
+        }
+    }
+
+    private static ProblemException unavailable() {
+        return ProblemException.unavailable("the event log is unavailable; retry with the same idempotency keys",
+                Duration.ofSeconds(5));
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,92 @@
+package com.activityfeed.messages;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * Reads and writes the message records as JSON strings. Messages travel as strings so that a
+ * consumer sees a malformed value as data it can dead-letter, not as a deserializer crash.
+ * Unknown fields are ignored (a newer producer may add some); a different {@code v} is refused.
+ */
+public final class MessageCodec {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+    private MessageCodec() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String write(Object message) {
+        try {
+            return MAPPER.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static RawEvent readRawEvent(String json) {
+        RawEvent event = read(json, RawEvent.class);
+        requireVersion(event.v(), RawEvent.VERSION, "RawEvent");
+        require(event.id() != null && event.tenantId() != null && event.type() != null
+                && event.occurredAt() != null, "RawEvent needs id, tenantId, type and occurredAt");
+        return event;
+    }
+
+    public static FeedChange readFeedChange(String json) {
+        FeedChange change = read(json, FeedChange.class);
+        requireVersion(change.v(), FeedChange.VERSION, "FeedChange");
+        require(change.tenantId() != null && change.event() != null
+                        && (change.seq() > 0 || (change.seq() == 0 && change.userId() != null)),
+                "FeedChange needs tenantId, event and a positive seq (or seq 0 and a userId for a user notice)");
+        return change;
+    }
+
+    public static SocialUpdate readSocialUpdate(String json) {
+        SocialUpdate update = read(json, SocialUpdate.class);
+        requireVersion(update.v(), SocialUpdate.VERSION, "SocialUpdate");
+        require(update.id() != null && update.tenantId() != null && update.kind() != null,
+                "SocialUpdate needs id, tenantId and kind");
+        return update;
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        if (json == null || json.isBlank()) {
+            throw new MalformedMessageException("empty " + type.getSimpleName() + " message");
+        }
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new MalformedMessageException("malformed " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static void requireVersion(int actual, int expected, String what) {
+        require(actual == expected, what + " version " + actual + " is not supported (expected " + expected + ")");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new MalformedMessageException(message);
+        }
+    }
+
+    /** A message that can never be processed: it belongs in the topic's DLQ. */
+    public static final class MalformedMessageException extends RuntimeException {
+        public MalformedMessageException(String message) {
+            super(message);
+        }
+
+        public MalformedMessageException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

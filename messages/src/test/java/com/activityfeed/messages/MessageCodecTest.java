@@ -1,0 +1,58 @@
+package com.activityfeed.messages;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageCodecTest {
+
+    @Test
+    void rawEventRoundTripsWithEveryField() {
+        var payload = JsonNodeFactory.instance.objectNode().put("points", 30);
+        var event = new RawEvent(1, UUID.randomUUID(), "acme", "badge_earned",
+                new Actor("u1", "Ada"), new EntityRef("badge", "b1", "Sprint Champion"),
+                Instant.parse("2026-11-20T10:00:00Z"), Instant.parse("2026-11-20T10:00:01Z"),
+                "Ada earned Sprint Champion", "desc", "api", Priority.HIGH, List.of("team:core"),
+                "corr-1", Instant.parse("2026-12-20T10:00:00Z"),
+                new FieldChange("status", JsonNodeFactory.instance.textNode("open"),
+                        JsonNodeFactory.instance.textNode("done")),
+                payload, "key-1");
+
+        String json = MessageCodec.write(event);
+
+        assertThat(json).contains("\"v\":1", "\"priority\":\"high\"", "\"occurredAt\":\"2026-11-20T10:00:00Z\"");
+        assertThat(MessageCodec.readRawEvent(json)).isEqualTo(event);
+    }
+
+    @Test
+    void socialUpdateKindUsesDottedWireNames() {
+        var update = new SocialUpdate(1, UUID.randomUUID(), "acme", SocialUpdate.Kind.COMMENT_CREATED,
+                Instant.parse("2026-11-20T10:00:00Z"), null,
+                new SocialUpdate.CommentChange(UUID.randomUUID(), null, 3), null, null);
+
+        String json = MessageCodec.write(update);
+
+        assertThat(json).contains("\"kind\":\"comment.created\"").doesNotContain("reaction");
+        assertThat(MessageCodec.readSocialUpdate(json)).isEqualTo(update);
+        assertThat(update.kind().feedEvent()).isEqualTo(FeedEvents.COMMENT_CREATED);
+    }
+
+    @Test
+    void refusesOtherVersionsAndGarbage() {
+        assertThatThrownBy(() -> MessageCodec.readRawEvent("{\"v\":2,\"id\":\"" + UUID.randomUUID()
+                + "\",\"tenantId\":\"a\",\"type\":\"t\",\"occurredAt\":\"2026-11-20T10:00:00Z\"}"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class).hasMessageContaining("version 2");
+        assertThatThrownBy(() -> MessageCodec.readFeedChange("not json"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class);
+        assertThatThrownBy(() -> MessageCodec.readSocialUpdate(""))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class);
+        assertThatThrownBy(() -> MessageCodec.readRawEvent("{\"v\":1}"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class);
+    }
+}
