@@ -1,7 +1,10 @@
 package com.activityfeed.feed.ingest;
 
+import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
+import com.activityfeed.messages.TileRef;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -10,14 +13,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.List;
 
 /** Stores an event and its tile once; a redelivered event changes nothing. */
 @ApplicationScoped
 public class EventStore {
     private final AgroalDataSource dataSource;
+    private final ChangeLog changeLog;
 
-    public EventStore(AgroalDataSource dataSource) {
+    public EventStore(AgroalDataSource dataSource, ChangeLog changeLog) {
         this.dataSource = dataSource;
+        this.changeLog = changeLog;
     }
 
     @Transactional
@@ -50,6 +56,10 @@ public class EventStore {
                 ps.setString(6, json);
                 ps.executeUpdate();
             }
+            List<String> actors = event.actor() == null || event.actor().id() == null ? List.of() : List.of(event.actor().id());
+            changeLog.append(c, event.tenantId(), new ChangeLog.Entry(FeedEvents.TILE_CREATED, event.id(),
+                    new TileRef(event.id(), "single", actors), null, List.of(event.type()), event.receivedAt(),
+                    MessageCodec.mapper().valueToTree(event)));
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store event " + event.id(), e);
