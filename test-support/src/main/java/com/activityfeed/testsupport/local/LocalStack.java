@@ -1,5 +1,6 @@
 package com.activityfeed.testsupport.local;
 
+import com.activityfeed.testsupport.gateway.Gateway;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.Ports;
 import com.activityfeed.testsupport.infra.ServiceProcess;
@@ -34,7 +35,8 @@ public final class LocalStack {
         int pgPort = port("LOCAL_PG_PORT", 15432);
         int kafkaPort = port("LOCAL_KAFKA_PORT", 19092);
         int controllerPort = port("LOCAL_KAFKA_CONTROLLER_PORT", 19093);
-        for (int p : List.of(ingestPort, feedPort, socialPort, pgPort, kafkaPort, controllerPort)) {
+        int gatewayPort = port("GATEWAY_PORT", 8080);
+        for (int p : List.of(gatewayPort, ingestPort, feedPort, socialPort, pgPort, kafkaPort, controllerPort)) {
             if (Ports.listening(p)) {
                 fail("port " + p + " is already in use (another local run still going?); set the *_PORT variables to move");
             }
@@ -88,6 +90,12 @@ public final class LocalStack {
         ServiceProcess social = ServiceProcess.start("social-service", socialPort, socialEnv, logs);
         running.add(social);
 
+        step("Starting the gateway (nginx, :" + gatewayPort + ") from deploy/routes.tsv");
+        Gateway gateway = Gateway.start("127.0.0.1", gatewayPort, root.resolve("deploy/routes.tsv"),
+                Map.of("ingest-service", ingestPort, "feed-service", feedPort, "social-service", socialPort),
+                root.resolve(".local/gateway"));
+        running.add(gateway);
+
         Duration ttl = Duration.ofHours(12);
         String reader = TestTokens.mint(secret, TestTokens.ISSUER, "ada", TENANT, "Ada Lovelace", List.of("reader"), ttl);
         String reader2 = TestTokens.mint(secret, TestTokens.ISSUER, "grace", TENANT, "Grace Hopper", List.of("reader"), ttl);
@@ -100,13 +108,18 @@ public final class LocalStack {
         running.add(demo);
 
         long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-        String feedUrl = feed.url("");
-        String ingestUrl = ingest.url("");
+        // Everything a client uses goes through the gateway, as in the cluster.
+        String gatewayUrl = "http://localhost:" + gatewayPort;
+        String feedUrl = gatewayUrl;
+        String ingestUrl = gatewayUrl;
         System.out.printf("""
 
                 ================================================================================
                  Activity feed platform is running (started in %d s). Ctrl-C stops everything.
                 ================================================================================
+                 Web client      %s/app/#token=%s
+                 (second user)   %s/app/#token=%s
+                 Gateway         %s   (every /api and /app path, routed by deploy/routes.tsv)
                  ingest-service  %s   (POST /api/v1/events, /api/v1/webhooks/…)
                  feed-service    %s   (GET /api/v1/feed, /api/v1/feed/stream)
                  social-service  %s   (/api/v1/tiles/…, /api/v1/chat/…)
@@ -129,7 +142,8 @@ public final class LocalStack {
                      -d '{"type":"badge_earned","actor":{"id":"alan","name":"Alan Turing"},"entity":{"type":"badge","id":"night-owl","name":"Night Owl"}}' \\
                      %s/api/v1/events
                 ================================================================================
-                """, seconds, ingestUrl, feedUrl, social.url(""), feedUrl, feedUrl, pgPort, kafkaPort, logs,
+                """, seconds, gatewayUrl, reader, gatewayUrl, reader2, gatewayUrl,
+                ingest.url(""), feed.url(""), social.url(""), feed.url(""), feed.url(""), pgPort, kafkaPort, logs,
                 secret, reader, reader2, producer, admin, reader, feedUrl, producer, ingestUrl);
         stopped.await();
     }
