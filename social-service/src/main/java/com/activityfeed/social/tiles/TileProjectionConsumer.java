@@ -6,7 +6,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Learns tiles from {@code feed.changes}; a message that cannot be read goes to the DLQ. */
+/** Learns tiles, folds and removals from {@code feed.changes}; a message that cannot be read goes to the DLQ. */
 @ApplicationScoped
 public class TileProjectionConsumer {
     public static final String CHANNEL = "feed-changes";
@@ -21,8 +21,8 @@ public class TileProjectionConsumer {
     @Blocking
     public void consume(String value) {
         FeedChange change = MessageCodec.readFeedChange(value);
-        if (change.tile() != null) {
-            projection.remember(change.tenantId(), change.tile());
+        if (change.seq() > 0) {
+            projection.apply(change);
         }
     }
 }
