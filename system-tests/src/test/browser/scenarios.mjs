@@ -53,6 +53,30 @@ const scenarios = {
     assert(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded');
   },
 
+  /** Stream down: after three failed reconnects the page polls and says so; it goes live again when it can. */
+  async reconnect({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    const context = await browser.newContext();
+    // Tickets refused from the start, as when every feed replica's stream endpoint is down.
+    await context.route('**/api/v1/feed/stream-tickets', route => route.fulfill({
+      status: 503, contentType: 'application/problem+json', headers: { 'Retry-After': '1' },
+      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }),
+    }));
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(`${env('GATEWAY_URL')}/app/#token=${env('READER_TOKEN')}`);
+    await page.locator('#live-status[data-state="polling"]').waitFor({ timeout: T });
+    assert((await page.locator('#live-status').textContent()).includes('refreshing every 10 seconds'), 'the page says it polls');
+    const title = unique('Polled badge');
+    await postEvents([event(title)]);
+    await tile(page, title).waitFor({ timeout: 30000 });
+    await context.unroute('**/api/v1/feed/stream-tickets');
+    await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 40000 });
+    const later = unique('Live again');
+    await postEvents([event(later)]);
+    await tile(page, later).waitFor({ timeout: T });
+  },
+
   /** Three events of one type fold into one group tile, live. */
   async fold({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));

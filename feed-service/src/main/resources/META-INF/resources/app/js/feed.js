@@ -300,7 +300,7 @@ export class FeedView {
         break;
       case 'activity.comment.created':
       case 'activity.comment.deleted':
-        this.commentChanged(data.tileId, data.comment, type.endsWith('created') ? 1 : -1);
+        this.commentChanged(data.tileId, data.comment, type.endsWith('created') ? 1 : -1, data.commentCount);
         break;
       case 'feed.unread':
         if (data && data.unread === 0 && !data.capped) this.markAllLocal();
@@ -330,12 +330,17 @@ export class FeedView {
   }
 
   /** Comment counts move only once per comment, whether the stream or our own POST saw it first. */
-  commentChanged(tileId, comment, delta) {
+  commentChanged(tileId, comment, delta, exactCount) {
     this.seenComments = this.seenComments || new Set();
     const key = `${delta > 0 ? '+' : '-'}${comment && comment.id}`;
-    if (comment && comment.id && this.seenComments.has(key)) return;
+    const seen = comment && comment.id && this.seenComments.has(key);
     if (comment && comment.id) this.seenComments.add(key);
-    this.withTile(tileId, tile => { tile.commentCount = Math.max(0, (tile.commentCount || 0) + delta); });
+    if (typeof exactCount === 'number') {
+      // the stream carries the tile's exact count after the change
+      this.withTile(tileId, tile => { tile.commentCount = exactCount; });
+    } else if (!seen) {
+      this.withTile(tileId, tile => { tile.commentCount = Math.max(0, (tile.commentCount || 0) + delta); });
+    }
   }
 
   async react(id, type) {
