@@ -136,7 +136,7 @@ const scenarios = {
     assert(await alice.locator('#comment-counter').textContent() === '500/500', 'the counter reaches 500');
     assert(await alice.locator('#comment-body').evaluate(el => { el.value += 'y'; return el.value.length; }) >= 500, 'typing stops at the limit');
     await alice.locator('#comment-body').fill(body);
-    await alice.locator('.composer button[type="submit"]').click();
+    await alice.locator('#drawer .composer button[type="submit"]').click();
     await alice.locator('.comment-body', { hasText: body }).waitFor({ timeout: T });
     await bob.waitForFunction(t => {
       const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
@@ -235,6 +235,15 @@ const scenarios = {
     await page.locator('article.tile').first().waitFor({ timeout: T });
     await page.waitForFunction(() => performance.getEntriesByName('afp:first-tiles').length > 0, null, { timeout: T });
     const ms = await page.evaluate(() => performance.getEntriesByName('afp:first-tiles')[0].startTime);
+    const parts = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const feed = performance.getEntriesByType('resource').find(r => /\/api\/v1\/feed(\?|$)/.test(r.name));
+      return {
+        html: Math.round(nav.responseEnd), domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
+        feedRequestStart: feed ? Math.round(feed.startTime) : null, feedResponseEnd: feed ? Math.round(feed.responseEnd) : null,
+      };
+    });
+    console.log(`MEASURE breakdown (ms from navigation start): ${JSON.stringify(parts)}`);
     const drawn = await page.locator('article.tile').count();
     console.log(`MEASURE first tiles drawn: ${ms.toFixed(0)} ms after navigation start, ${drawn} tiles in the first page, ${n} in the feed`);
     await page.mouse.wheel(0, 20000);
