@@ -1,7 +1,7 @@
 // The browser scenarios of issue 8. Run one: `node scenarios.mjs <name>`; exit 0 passed,
 // 1 failed (with screenshots of every open page), 3 skipped because an API it needs is missing.
 import {
-  env, launch, openFeed, screenshot, http, postEvents, postEach, requireStream, requireSocial, requireReadState,
+  env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
   tile, waitLive, assert, Skip,
 } from './lib.mjs';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +38,14 @@ const scenarios = {
     assert(await first.locator('.icon').textContent() !== '', 'a tile shows an icon');
     assert(new URL(page.url()).hash === '', 'the token left the address bar');
     await screenshot(page, 'feed');
+
+    // phone width: everything readable without sideways scrolling
+    const phone = await openFeed(browser, env('READER_TOKEN'), { width: 375, height: 740 });
+    pages.push(phone);
+    await tile(phone, titles[0]).waitFor({ timeout: T });
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `no horizontal overflow at 375 px (overflow ${overflow} px)`);
+    await screenshot(phone, 'feed-phone');
   },
 
   /** An event posted through ingest appears without a reload. */
@@ -110,7 +118,9 @@ const scenarios = {
     await waitLive(bob);
     await tile(alice, title).waitFor({ timeout: T });
     await tile(bob, title).waitFor({ timeout: T });
-    await tile(alice, title).locator('button[data-reaction="hype"]').click();
+    // by keyboard: the reaction is a focusable button that Enter activates
+    await tile(alice, title).locator('button[data-reaction="hype"]').focus();
+    await alice.keyboard.press('Enter');
     await tile(alice, title).locator('button[data-reaction="hype"][aria-pressed="true"]').waitFor({ timeout: T });
     await bob.waitForFunction(t => {
       const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
@@ -219,6 +229,27 @@ const scenarios = {
     alice.on('dialog', d => d.accept());
     await alice.locator('.thread-tools button', { hasText: 'Delete' }).click();
     await bob.locator('.thread', { hasText: renamed }).waitFor({ state: 'detached', timeout: T });
+  },
+
+  /** Stats: weekly and weekday charts, by type and top lists, drawn from the stats API. */
+  async stats({ browser, pages }) {
+    await requireApi('stats (GET /api/v1/feed/stats, SPEC §4)', 'GET', '/api/v1/feed/stats?tz=UTC', env('READER_TOKEN'));
+    await postEach([event(unique('Stats one')), event(unique('Stats two'), { type: 'xp_rank_up' })]);
+    for (let i = 0; i < 100; i++) {
+      const stats = await http('GET', '/api/v1/feed/stats?tz=UTC', env('READER_TOKEN'));
+      if (stats.status === 200 && stats.json.total >= 2) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    await page.locator('nav button[data-view="stats"]').click();
+    await page.locator('svg.chart').first().waitFor({ timeout: T });
+    const bars = await page.locator('svg.chart').evaluateAll(charts => charts.map(c => c.querySelectorAll('rect').length));
+    assert(bars[0] === 12 && bars[1] === 7, `12 weekly and 7 weekday bars, got ${bars}`);
+    assert(await page.locator('.total-n').first().textContent() === '2', 'the total counts both events');
+    const byType = await page.locator('.card', { hasText: 'By type' }).textContent();
+    assert(byType.includes('badge_earned') && byType.includes('xp_rank_up'), 'by type lists both types');
+    await screenshot(page, 'stats');
   },
 
   /** 1,000 tiles in the feed: time from navigation to the first tiles drawn (reported, not asserted). */

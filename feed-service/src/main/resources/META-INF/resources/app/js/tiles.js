@@ -72,7 +72,8 @@ export function renderTile(tile, { expanded, me, actions }) {
           title: ownActivity ? 'You cannot react to your own activity' : r.label,
           'aria-label': `${r.label}, ${reactions[r.type] || 0}`,
           onclick: () => actions.react(tile.id, r.type),
-        }, h('span', { 'aria-hidden': 'true' }, r.emoji), ' ', h('span', { class: 'n' }, String(reactions[r.type] || 0)))),
+        }, h('span', { 'aria-hidden': 'true' }, r.emoji), h('span', { class: 'label', 'aria-hidden': 'true' }, ` ${r.label} `),
+          h('span', { class: 'n' }, String(reactions[r.type] || 0)))),
         h('button', {
           type: 'button', class: 'comments-button', 'aria-label': `Comments, ${tile.commentCount || 0}`,
           onclick: () => actions.comments(tile.id),
