@@ -93,23 +93,23 @@ class KustomizeTest {
                 patches:
                   - target: {kind: KafkaTopic, name: "a|b"}
                     patch: |-
-                      apiVersion: kafka.strimzi.io/v1beta2
+                      apiVersion: kafka.strimzi.io/v1
                       kind: KafkaTopic
                       metadata: {name: any}
                       spec: {partitions: 12, list: [{name: y}]}
                 """);
         write("k/topics.yaml", """
-                apiVersion: kafka.strimzi.io/v1beta2
+                apiVersion: kafka.strimzi.io/v1
                 kind: KafkaTopic
                 metadata: {name: a}
                 spec: {partitions: 4, list: [{name: x}]}
                 ---
-                apiVersion: kafka.strimzi.io/v1beta2
+                apiVersion: kafka.strimzi.io/v1
                 kind: KafkaTopic
                 metadata: {name: b}
                 spec: {partitions: 4}
                 ---
-                apiVersion: kafka.strimzi.io/v1beta2
+                apiVersion: kafka.strimzi.io/v1
                 kind: KafkaTopic
                 metadata: {name: ab}
                 spec: {partitions: 4}
