@@ -47,6 +47,8 @@ class NetworkPolicyTest {
         String kafkaName = Manifests.name(ofKind(all, "Kafka").findFirst().orElseThrow());
         Pod broker = pod("broker", ns, Map.of("strimzi.io/cluster", kafkaName, "strimzi.io/kind", "Kafka",
                 "strimzi.io/name", kafkaName + "-kafka"), Map.of("plain", 9092));
+        Pod exporter = pod("kafka-exporter", ns, Map.of("strimzi.io/cluster", kafkaName, "strimzi.io/kind", "Kafka",
+                "strimzi.io/name", kafkaName + "-kafka-exporter"), Map.of("tcp-prometheus", 9404));
         Pod feedDb = pod("feed-db-1", ns, Map.of("cnpg.io/cluster", "feed-db"), Map.of("postgresql", 5432));
         Pod socialDb = pod("social-db-1", ns, Map.of("cnpg.io/cluster", "social-db"), Map.of("postgresql", 5432));
 
@@ -75,6 +77,8 @@ class NetworkPolicyTest {
         expect(wrong, rules, social, feedDb, "postgresql", false);
         expect(wrong, rules, ingest, feedDb, "postgresql", false);
         expect(wrong, rules, ingest, socialDb, "postgresql", false);
+        expect(wrong, rules, prometheus, exporter, "tcp-prometheus", true);
+        expect(wrong, rules, stranger, exporter, "tcp-prometheus", false);
         // Replication between a database's own instances.
         expect(wrong, rules, pod("feed-db-2", ns, Map.of("cnpg.io/cluster", "feed-db")), feedDb, "postgresql", true);
         assertThat(wrong).isEmpty();
