@@ -37,11 +37,16 @@ for service in "${SERVICES[@]}"; do
   [[ -f "$app/quarkus-run.jar" ]] || { echo "missing $app/quarkus-run.jar: package $service first" >&2; exit 1; }
   image="$IMAGE_PREFIX/$service:$IMAGE_TAG"
 
+  # Two layers over the base: the dependencies (lib/), which change rarely, then the
+  # application; a registry and a node then move only the layer that changed. Files stay owned
+  # by root: readable, not writable, by the service user (185).
   ctr="$("${BUILDAH[@]}" from --pull=missing "$BASE_IMAGE")"
   trap '"${BUILDAH[@]}" rm "$ctr" >/dev/null 2>&1 || true' EXIT
-  # Dependencies first, the application last: they change at different rates.
-  for part in lib app quarkus quarkus-run.jar; do
-    # Owned by root, readable but not writable by the service user (185).
+  "${BUILDAH[@]}" copy "$ctr" "$app/lib" /deployments/lib >/dev/null
+  deps="$IMAGE_PREFIX/$service-deps:$IMAGE_TAG"
+  "${BUILDAH[@]}" commit --rm --quiet "$ctr" "$deps" >/dev/null
+  ctr="$("${BUILDAH[@]}" from "$deps")"
+  for part in app quarkus quarkus-run.jar; do
     "${BUILDAH[@]}" copy "$ctr" "$app/$part" "/deployments/$part" >/dev/null
   done
   "${BUILDAH[@]}" config \
@@ -57,6 +62,8 @@ for service in "${SERVICES[@]}"; do
     "$ctr"
   "${BUILDAH[@]}" commit --rm --quiet "$ctr" "$image" >/dev/null
   trap - EXIT
+  # The intermediate name goes; its layer stays, shared by the final image.
+  "${BUILDAH[@]}" rmi "$deps" >/dev/null
 
   "${BUILDAH[@]}" push --quiet "$image" "oci-archive:$ARCHIVE_DIR/$service.oci.tar:$image"
   if [[ -n "${PUSH_TO:-}" ]]; then
