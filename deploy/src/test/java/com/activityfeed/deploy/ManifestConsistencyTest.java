@@ -356,6 +356,14 @@ class ManifestConsistencyTest {
             assertThat(hpa.path("maxReplicas").asInt()).isGreaterThan(hpa.path("minReplicas").asInt());
             assertThat(find(prod, "PodDisruptionBudget", service)).as(service + " PodDisruptionBudget").isPresent();
         }
+        // At the autoscaler's maximum, every pool together stays below the database's connection limit.
+        for (String service : List.of("feed-service", "social-service")) {
+            int maxReplicas = find(prod, "HorizontalPodAutoscaler", service).orElseThrow().at("/spec/maxReplicas").asInt();
+            int pool = find(prod, "ConfigMap", service + "-config").orElseThrow().at("/data/DB_POOL_MAX").asInt();
+            String db = service.replace("-service", "-db");
+            int max = find(prod, "Cluster", db).orElseThrow().at("/spec/postgresql/parameters/max_connections").asInt();
+            assertThat(maxReplicas * pool + 10).as(service + ": replicas x pool + reserved vs " + db + " max_connections").isLessThan(max);
+        }
         ofKind(prod, "KafkaNodePool").forEach(p -> assertThat(p.path("spec").path("replicas").asInt()).isGreaterThanOrEqualTo(3));
         ofKind(prod, "Cluster").forEach(c -> {
             assertThat(c.path("spec").path("instances").asInt()).isGreaterThanOrEqualTo(3);
