@@ -1,20 +1,24 @@
 package com.activityfeed.ingest.limits;
 
 import com.activityfeed.web.Problem;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Refuses bodies over 1 MiB (SPEC §3) before they are read, as problem+json: a declared
- * Content-Length over the limit is answered at once. Bodies without a length (chunked) are
- * counted by Quarkus against {@code quarkus.http.limits.max-body-size}, whose bare 413 the
- * failure handler below rewrites as problem+json.
+ * Refuses bodies over 1 MiB (SPEC §3) as problem+json. A declared Content-Length over the limit
+ * is answered at once, unread. A body without a length (chunked) is collected here, counting
+ * bytes, and handed to the resource; past the limit the collection fails with 413, which the
+ * failure handler writes as problem+json (the framework's own 413 would have no body).
  */
 @ApplicationScoped
 public class BodyLimitFilter {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final BodyHandler streamed = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
@@ -23,6 +27,10 @@ public class BodyLimitFilter {
                 // Close the connection: the client may still be sending the body we will not read.
                 ctx.response().putHeader("Connection", "close");
                 tooLarge(ctx);
+                return;
+            }
+            if (length == null && hasBody(ctx.request().method())) {
+                streamed.handle(ctx);
                 return;
             }
             ctx.next();
@@ -34,6 +42,10 @@ public class BodyLimitFilter {
                 ctx.next();
             }
         });
+    }
+
+    private static boolean hasBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
     }
 
     private static boolean tooLarge(String contentLength) {

@@ -171,6 +171,28 @@ class EventResourceTest {
     }
 
     @Test
+    void chunkedBodyOverOneMebibyteIs413Problem() throws Exception {
+        // No Content-Length: the limit is found while the body streams in.
+        java.net.http.HttpResponse<String> small = postChunked(("{\"type\":\"a\",\"title\":\"" + "x".repeat(200) + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(202);
+        java.net.http.HttpResponse<String> response = postChunked(("{\"type\":\"a\",\"title\":\"" + "x".repeat(1024 * 1024) + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM));
+        assertThat(response.body()).contains("\"status\":413");
+    }
+
+    private static java.net.http.HttpResponse<String> postChunked(byte[] body) throws Exception {
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/api/v1/events"))
+                        .header("Authorization", "Bearer " + TestTokens.ingest(tenant()))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void rolesAndTenants() {
         String tenant = tenant();
         post(TestTokens.reader(tenant, "ada"), "{\"type\":\"a\"}").then().statusCode(403).contentType(startsWith(PROBLEM));
