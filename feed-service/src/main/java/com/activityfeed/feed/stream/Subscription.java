@@ -49,6 +49,8 @@ final class Subscription {
     /** The inbox overflowed while live: the client cannot keep up. Guarded by {@link #lock}. */
     private boolean overflow;
     private boolean drainScheduled;
+    /** The replay waits for the socket to take what it was given; guarded by {@link #lock}. */
+    private boolean replayStalled;
     private volatile boolean closed;
 
     // Confined to the event loop.
@@ -85,7 +87,8 @@ final class Subscription {
     void open(String lastEventId) {
         response.closeHandler(v -> release());
         response.exceptionHandler(e -> release());
-        response.drainHandler(v -> onWritable());
+        // Netty may report writability inside our own write(); handle it on a later turn of the loop
+        response.drainHandler(v -> context.runOnContext(x -> onWritable()));
         hub.register(this);
         if (response.closed()) {
             release();
@@ -138,11 +141,12 @@ final class Subscription {
                 pendingNotice = frame;
             } else if (inbox.size() < config.buffer()) {
                 inbox.addLast(frame);
-            } else if (catchingUp) {
+            } else if (catchingUp && !replayStalled) {
                 // the oldest live change is in the change log too; the newest must stay
                 inbox.pollFirst();
                 inbox.addLast(frame);
             } else {
+                // live, or replaying to a socket that does not take it: either way it cannot keep up
                 overflow = true;
             }
             if (drainScheduled) {
@@ -200,11 +204,11 @@ final class Subscription {
                 return;
             }
             poll();
+            lastSent = next.seq();
             if (next.matches(types)) {
                 write(next.bytes());
                 hub.delivered(next, true);
             }
-            lastSent = next.seq();
         }
         // not writable: the drain handler calls back
     }
@@ -229,16 +233,19 @@ final class Subscription {
             }
             for (FeedChange change : batch) {
                 Frame frame = Frame.of(change);
+                lastSent = change.seq();
                 if (frame.matches(types)) {
                     write(frame.bytes());
                     hub.delivered(frame, false);
                 }
-                lastSent = change.seq();
             }
             if (batch.size() < limit) {
                 finishCatchUp();
             } else if (response.writeQueueFull()) {
                 awaitingWritable = true;
+                synchronized (lock) {
+                    replayStalled = true;
+                }
             } else {
                 fetch();
             }
@@ -255,6 +262,9 @@ final class Subscription {
     private void onWritable() {
         if (awaitingWritable) {
             awaitingWritable = false;
+            synchronized (lock) {
+                replayStalled = false;
+            }
             fetch();
         } else {
             drain();
@@ -284,7 +294,11 @@ final class Subscription {
         }
         response.write(last);
         long timer = vertx.setTimer(config.cutOffGrace().toMillis(), id -> request.connection().close());
-        response.end().onComplete(ar -> vertx.cancelTimer(timer));
+        response.end().onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            // the client reconnects on a new connection; this one may have buffers full of stale data
+            request.connection().close();
+        });
     }
 
     /** Gives back everything the stream holds: idempotent, on the event loop. */

@@ -287,18 +287,18 @@ class StreamRouteTest {
             // 300 changes of 64 KiB: far more than the slow socket, its write queue and its buffer of 32 hold
             CompletableFuture<List<FeedChange>> writer = CompletableFuture.supplyAsync(
                     () -> StreamTestSupport.append(changeLog, dataSource, tenant, 300, "badge_earned", 64 * 1024));
-            await().atMost(Duration.ofSeconds(60))
+            await().atMost(Duration.ofSeconds(60)).failFast("appending failed", writer::isCompletedExceptionally)
                     .until(() -> registry.counter("feed.stream.clients.cut.off").count() > cutBefore);
-            writer.get(60, TimeUnit.SECONDS);
-            List<SseClient.Event> got = fast.awaitEvents(300, e -> e.id() != null, Duration.ofSeconds(60));
-            assertThat(seqs(got)).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
-            assertThat(fast.events("feed.snapshot-required")).isEmpty();
-
             // the slow one finds its last notice at the end of what was queued for it, then the end
             InputStream in = slow.getInputStream();
             assertThat(StreamTestSupport.readUntil(in, "event: feed.snapshot-required")).isTrue();
             byte[] rest = in.readAllBytes();
             assertThat(new String(rest, StandardCharsets.ISO_8859_1)).doesNotContain("id: ");
+            writer.get(60, TimeUnit.SECONDS);
+            List<SseClient.Event> got = fast.awaitEvents(300, e -> e.id() != null, Duration.ofSeconds(60));
+            assertThat(seqs(got)).containsExactlyElementsOf(LongStream.rangeClosed(1, 300).boxed().toList());
+            assertThat(fast.events("feed.snapshot-required")).isEmpty();
+
         }
     }
 
