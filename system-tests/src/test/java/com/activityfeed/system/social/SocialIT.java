@@ -1,8 +1,10 @@
 package com.activityfeed.system.social;
 
+import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.system.SystemUnderTest;
 import com.activityfeed.testsupport.infra.PostgresServer;
 import com.activityfeed.testsupport.infra.TestTokens;
+import com.activityfeed.testsupport.sse.SseClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +51,15 @@ class SocialIT {
     void aReadersReactionAndCommentOnAnotherUsersTileReachTheFeed() throws Exception {
         String tenant = "social-" + UUID.randomUUID().toString().substring(0, 8);
         String tile = postEvent(tenant, "ada");
+        try (SseClient stream = SseClient.to(system.feed.url("/api/v1/feed/stream")).bearer(reader(tenant, "linus"))
+                .connect()) {
+            assertThat(stream.status()).isEqualTo(200);
+            stream.awaitEvent(FeedEvents.CONNECTED, Duration.ofSeconds(10));
+            reactAndComment(tenant, tile, stream);
+        }
+    }
 
+    private void reactAndComment(String tenant, String tile, SseClient stream) throws Exception {
         // social learns the tile from feed.changes; a request racing that waits up to 1 s, then 404.
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 send("PUT", system.social, "/api/v1/tiles/" + tile + "/reactions/hype", reader(tenant, "grace"), null)
@@ -88,6 +98,18 @@ class SocialIT {
         assertThat(created.path("comment").path("authorName").asText()).isEqualTo("Grace");
         assertThat(tileSocial(tile)).containsExactly(1L, 0L, 0L, 1L, 3L);
         assertThat(feedReactions(tile, "grace")).containsExactly("hype");
+
+        // Reader B's live stream gets both, with their change numbers as ids.
+        SseClient.Event live = stream.awaitEvent(FeedEvents.REACTION_UPDATED, Duration.ofSeconds(10));
+        assertThat(live.seq()).isEqualTo(2);
+        JsonNode liveReaction = JSON.readTree(live.data());
+        assertThat(liveReaction.path("tileId").asText()).isEqualTo(tile);
+        assertThat(liveReaction.path("counts").path("hype").asLong()).isEqualTo(1);
+        assertThat(liveReaction.path("actorId").asText()).isEqualTo("grace");
+        SseClient.Event liveComment = stream.awaitEvent(FeedEvents.COMMENT_CREATED, Duration.ofSeconds(10));
+        assertThat(liveComment.seq()).isEqualTo(3);
+        assertThat(JSON.readTree(liveComment.data()).path("comment").path("body").asText()).isEqualTo("Well deserved!");
+        assertThat(JSON.readTree(liveComment.data()).path("tileId").asText()).isEqualTo(tile);
     }
 
     @Test
