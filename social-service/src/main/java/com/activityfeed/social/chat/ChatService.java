@@ -68,6 +68,8 @@ public class ChatService {
     public SocialUpdate.Thread createThread(Caller caller, String title, UUID tileId) {
         try (Connection c = dataSource.getConnection()) {
             outbox.lockTenant(c, caller.tenant());
+            // Main is made on the tenant's first chat use of any kind, so it is always its oldest thread.
+            main(c, caller.tenant());
             UUID discussed = null;
             if (tileId != null) {
                 discussed = tiles.lockTarget(c, caller.tenant(), tileId).orElseThrow(TileLookup::notFound).id();

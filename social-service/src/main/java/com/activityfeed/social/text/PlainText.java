@@ -21,7 +21,24 @@ public final class PlainText {
                 out.appendCodePoint(cp);
             }
         });
-        return out.toString().strip();
+        return trim(out.toString());
+    }
+
+    /** Trims Unicode spaces too (no-break, em space…), which {@link String#strip()} keeps. */
+    private static String trim(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && blank(text.codePointAt(start))) {
+            start += Character.charCount(text.codePointAt(start));
+        }
+        while (end > start && blank(text.codePointBefore(end))) {
+            end -= Character.charCount(text.codePointBefore(end));
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean blank(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
     }
 
     /** The request body as JSON object, or a 400. */

@@ -140,6 +140,29 @@ class ReactionResourceTest {
     }
 
     @Test
+    void concurrentNewReactionsOfOneUserNeverExceedTheLimit() throws Exception {
+        String tenant = Fixtures.tenant();
+        List<UUID> tiles = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tiles.add(Fixtures.tile(tenant, "ada"));
+        }
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        for (UUID tile : tiles) {
+            for (String type : ReactionType.ALL) {
+                calls.add(CompletableFuture.supplyAsync(() -> as(tenant, "grace").put(PATH, tile, type).statusCode()));
+            }
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (CompletableFuture<Integer> call : calls) {
+            statuses.add(call.get());
+        }
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(10);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(8);
+        assertThat(Fixtures.count("SELECT count(*) FROM reaction WHERE tenant_id = ? AND user_id = 'grace'", tenant))
+                .isEqualTo(10);
+    }
+
+    @Test
     void withoutTokenIs401AndWithoutReaderRoleIs403() {
         String tenant = Fixtures.tenant();
         UUID tile = Fixtures.tile(tenant, "ada");
