@@ -23,11 +23,23 @@ const scenarios = {
       event(titles[1], { type: 'xp_rank_up', actor: { id: 'grace', name: 'Grace' }, entity: { type: 'rank', id: 'gold', name: 'Gold' } }),
       event(titles[2], { type: 'challenge_completed', actor: { id: 'linus', name: 'Linus' }, entity: { type: 'challenge', id: 'daily', name: 'Daily Challenge' } }),
     ]);
+    // three streak milestones make one group tile
+    await postEach(['Maya', 'Noor', 'Omar'].map(name => event(`${name} kept a 7-day streak`, {
+      type: 'streak_milestone', actor: { id: name.toLowerCase(), name }, entity: { type: 'streak', id: '7', name: '7-day streak' },
+    })));
     // wait for the feed to hold them, then load the page fresh
+    let items = [];
     for (let i = 0; i < 100; i++) {
       const feed = await http('GET', '/api/v1/feed', env('READER_TOKEN'));
-      if (feed.status === 200 && titles.every(t => feed.text.includes(t))) break;
+      items = feed.status === 200 ? feed.json.items : [];
+      if (titles.every(t => feed.text.includes(t)) && items.some(t => t.kind === 'group')) break;
       await new Promise(r => setTimeout(r, 200));
+    }
+    // a reaction from someone else, so the screenshot shows counts (social learns tiles asynchronously)
+    const ada = items.find(t => t.title === titles[0]);
+    for (let i = 0; ada && i < 20; i++) {
+      if ((await http('PUT', `/api/v1/tiles/${ada.id}/reactions/respect`, env('READER2_TOKEN'))).status === 200) break;
+      await new Promise(r => setTimeout(r, 500));
     }
     const page = await openFeed(browser, env('READER_TOKEN'));
     pages.push(page);
@@ -37,6 +49,9 @@ const scenarios = {
     assert((await first.locator('time').textContent()).length > 0, 'a tile shows its relative time');
     assert(await first.locator('.icon').textContent() !== '', 'a tile shows an icon');
     assert(new URL(page.url()).hash === '', 'the token left the address bar');
+    const group = page.locator('article.tile[data-kind="group"]');
+    await group.locator('button.expand').click();
+    assert(await group.locator('.samples li').count() === 3, 'the group shows its samples');
     await screenshot(page, 'feed');
 
     // phone width: everything readable without sideways scrolling
