@@ -76,6 +76,29 @@ const scenarios = {
     assert(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded');
   },
 
+  /** Scrolled down, a new activity shows as an "N new activities" pill instead of a jump. */
+  async pill({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await postEvents(Array.from({ length: 20 }, (_, i) => event(`Filler ${i}`, { type: 'filler', priority: 'high' })));
+    for (let i = 0; i < 100; i++) {
+      const feed = await http('GET', '/api/v1/feed?types=filler', env('READER_TOKEN'));
+      if (feed.status === 200 && feed.json.items.length === 20) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 800, height: 600 });
+    pages.push(page);
+    await waitLive(page);
+    await page.locator('article.tile').nth(15).scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => window.scrollY > 200);
+    const title = unique('While scrolled');
+    await postEvents([event(title)]);
+    await page.locator('.new-pill', { hasText: '1 new activity' }).waitFor({ timeout: T });
+    assert(await tile(page, title).count() === 0, 'the new tile waits behind the pill');
+    await page.locator('.new-pill').click();
+    await tile(page, title).waitFor({ timeout: T });
+    await page.locator('.new-pill').waitFor({ state: 'hidden', timeout: T });
+  },
+
   /** Stream down: after three failed reconnects the page polls and says so; it goes live again when it can. */
   async reconnect({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));
@@ -118,6 +141,12 @@ const scenarios = {
     assert(count.includes('3'), `group count shows 3, was ${count}`);
     await tiles.locator('button.expand').click();
     assert(await tiles.locator('.samples li').count() === 3, 'three samples when expanded');
+    // a fourth event grows the group in place
+    await postEvents([event('Task 4 done', { type, actor: { id: 'user4', name: 'User 4' } })]);
+    await page.waitForFunction(t => {
+      const found = document.querySelectorAll(`article.tile[data-type="${t}"]`);
+      return found.length === 1 && found[0].querySelector('.count').textContent.includes('4');
+    }, type, { timeout: T });
   },
 
   /** A reaction made in one browser shows its count in another one. */
@@ -140,6 +169,28 @@ const scenarios = {
     await bob.waitForFunction(t => {
       const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
       return el && el.querySelector('button[data-reaction="hype"] .n').textContent === '1';
+    }, title, { timeout: T });
+  },
+
+  /** Reacting to one's own activity is refused: the optimistic count rolls back and a message says why. */
+  async 'reaction-refused'({ browser, pages }) {
+    await requireSocial(env('READER_TOKEN'));
+    const title = unique('My own badge');
+    await postEvents([event(title, { actor: { id: 'alice', name: 'Alice' } })]);
+    for (let i = 0; i < 100; i++) {
+      const feed = await http('GET', '/api/v1/feed', env('READER_TOKEN'));
+      if (feed.status === 200 && feed.text.includes(title)) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    const alice = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(alice);
+    const hype = tile(alice, title).locator('button[data-reaction="hype"]');
+    await hype.click();
+    await alice.locator('#toast', { hasText: 'cannot react to your own activity' }).waitFor({ timeout: T });
+    await alice.waitForFunction(t => {
+      const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
+      const button = el && el.querySelector('button[data-reaction="hype"]');
+      return button && button.querySelector('.n').textContent === '0' && button.getAttribute('aria-pressed') === 'false';
     }, title, { timeout: T });
   },
 
@@ -185,6 +236,11 @@ const scenarios = {
     await waitLive(second);
     for (const page of [first, second]) {
       await page.waitForFunction(() => Number(document.getElementById('unread-badge').dataset.count) >= 2, null, { timeout: T });
+    }
+    const before = Number(await first.locator('#unread-badge').getAttribute('data-count'));
+    await first.locator('article.tile.unread .mark-read').first().click();
+    for (const page of [first, second]) {
+      await page.waitForFunction(n => Number(document.getElementById('unread-badge').dataset.count) === n - 1, before, { timeout: T });
     }
     await first.locator('#mark-all').click();
     for (const page of [first, second]) {
