@@ -21,7 +21,7 @@ public class BodyLimitFilter {
     private final BodyHandler streamed = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+        router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             if (length != null && tooLarge(length)) {
                 // Close the connection: the client may still be sending the body we will not read.

@@ -249,9 +249,12 @@ class EventResourceTest {
         String token = TestTokens.ingest(tenant());
         post(token, "{\"type\":\"a\"}").then().statusCode(202);
         post(token, "{\"type\":\"A\"}").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{}").post("/api/v1/events").then().statusCode(401);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("ingest_events_accepted_total{source=\"api\"}")
                 .contains("ingest_events_rejected_total{reason=\"invalid\"}")
+                .contains("ingest_requests_rejected_total{reason=\"invalid\"}")
+                .contains("ingest_requests_rejected_total{reason=\"unauthenticated\"}")
                 .contains("ingest_publish_latency_seconds_count").contains("ingest_batch_size_events_count");
     }
 
