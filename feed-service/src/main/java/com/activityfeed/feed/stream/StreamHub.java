@@ -1,0 +1,140 @@
+package com.activityfeed.feed.stream;
+
+import com.activityfeed.messages.FeedChange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This replica's open streams, by tenant, and the per-user connection limit. The fan-out consumer
+ * hands every change to {@link #publish}; subscribers queue it without blocking the caller.
+ */
+@ApplicationScoped
+public class StreamHub {
+    private final ConcurrentHashMap<String, Set<Subscription>> byTenant = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final StreamConfig config;
+    private final Counter delivered;
+    private final Counter cutOff;
+    private final Timer latency;
+    private final Timer fanoutLatency;
+
+    public StreamHub(StreamConfig config, MeterRegistry registry) {
+        this.config = config;
+        Gauge.builder("feed.stream.connections", open, AtomicInteger::get)
+                .description("open SSE streams on this replica").register(registry);
+        this.delivered = Counter.builder("feed.stream.events.delivered")
+                .description("events written to SSE streams").register(registry);
+        this.cutOff = Counter.builder("feed.stream.clients.cut.off")
+                .description("SSE clients cut off because they could not keep up").register(registry);
+        this.latency = Timer.builder("feed.stream.delivery.latency")
+                .description("from the event's ingest (or social update) time to the write on the stream")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.fanoutLatency = Timer.builder("feed.stream.fanout.latency")
+                .description("from the change's commit to the write on the stream: relay, feed.changes and fan-out")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+    }
+
+    /** Takes one of the user's connection slots; false when the user holds the maximum already. */
+    boolean reserve(String tenant, String userId) {
+        AtomicInteger count = perUser.computeIfAbsent(key(tenant, userId), k -> new AtomicInteger());
+        while (true) {
+            int current = count.get();
+            if (current >= config.maxConnectionsPerUser()) {
+                return false;
+            }
+            if (count.compareAndSet(current, current + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a slot back. */
+    void release(String tenant, String userId) {
+        perUser.computeIfPresent(key(tenant, userId), (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    void register(Subscription subscription) {
+        // add inside compute, so a concurrent unregister cannot drop the tenant's set under us
+        byTenant.compute(subscription.tenant(), (t, set) -> {
+            Set<Subscription> subscribers = set == null ? ConcurrentHashMap.newKeySet() : set;
+            if (subscribers.add(subscription)) {
+                open.incrementAndGet();
+            }
+            return subscribers;
+        });
+    }
+
+    void unregister(Subscription subscription) {
+        byTenant.computeIfPresent(subscription.tenant(), (t, set) -> {
+            if (set.remove(subscription)) {
+                open.decrementAndGet();
+            }
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Hands a change to the tenant's subscribers (a user notice only to that user's). Never blocks. */
+    public void publish(FeedChange change) {
+        Set<Subscription> subscribers = byTenant.get(change.tenantId());
+        if (subscribers == null) {
+            return;
+        }
+        Frame frame = Frame.of(change);
+        for (Subscription subscription : subscribers) {
+            if (change.userId() == null || change.userId().equals(subscription.userId())) {
+                subscription.offer(frame);
+            }
+        }
+    }
+
+    /** Open streams on this replica. */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** Users holding at least one slot (a leak check: 0 once every stream closed). */
+    public int usersWithSlots() {
+        return perUser.size();
+    }
+
+    void delivered(Frame frame, boolean live) {
+        delivered.increment();
+        if (!live) {
+            return;
+        }
+        Instant now = Instant.now();
+        Instant source = frame.change().sourceAt();
+        if (source != null) {
+            latency.record(Duration.between(source, now));
+        }
+        if (frame.change().at() != null && !frame.isNotice()) {
+            fanoutLatency.record(Duration.between(frame.change().at(), now));
+        }
+    }
+
+    void cutOff() {
+        cutOff.increment();
+    }
+
+    private static String key(String tenant, String userId) {
+        return tenant + '\u0000' + userId;
+    }
+}

@@ -1,0 +1,185 @@
+package com.activityfeed.feed.stream;
+
+import com.activityfeed.feed.tickets.TicketRepository;
+import com.activityfeed.web.Caller;
+import com.activityfeed.web.JwtConfig;
+import com.activityfeed.web.JwtVerifier;
+import com.activityfeed.web.Problem;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /api/v1/feed/stream} (SPEC §5) on Vert.x directly, for control over buffering and
+ * back-pressure. Authenticates a Bearer token or a one-time {@code ?ticket=}; refusals are
+ * problem+json before the stream starts.
+ */
+@ApplicationScoped
+public class StreamRoute {
+    static final String PATH = "/api/v1/feed/stream";
+    private static final Logger LOG = Logger.getLogger(StreamRoute.class);
+    private static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_.-]{0,63}$");
+    private static final String BEARER = "bearer ";
+
+    private final StreamHub hub;
+    private final ChangeReplay replay;
+    private final StreamConfig config;
+    private final TicketRepository tickets;
+    private final JwtVerifier verifier;
+    private final ObjectMapper mapper;
+    private final Vertx vertx;
+
+    public StreamRoute(StreamHub hub, ChangeReplay replay, StreamConfig config, TicketRepository tickets,
+                       JwtConfig jwt, ObjectMapper mapper, Vertx vertx) {
+        this.hub = hub;
+        this.replay = replay;
+        this.config = config;
+        this.tickets = tickets;
+        this.mapper = mapper;
+        this.vertx = vertx;
+        // the same verification as the HTTP authentication mechanism, which this route bypasses
+        this.verifier = jwt.publicKey().filter(k -> !k.isBlank())
+                .map(key -> JwtVerifier.rs256(key, jwt.issuer(), Clock.systemUTC()))
+                .orElseGet(() -> JwtVerifier.hs256(jwt.secret().orElse(""), jwt.issuer(), Clock.systemUTC()));
+    }
+
+    void register(@Observes Router router) {
+        router.get(PATH).handler(this::handle);
+        router.route(PATH).handler(rc -> {
+            rc.response().putHeader("Allow", "GET");
+            problem(rc, 405, "Method Not Allowed", "method not allowed here", null);
+        });
+    }
+
+    private void handle(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        String header = request.getHeader("Authorization");
+        if (header != null) {
+            if (header.length() < BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                unauthorized(rc, "Authorization must be a Bearer token");
+                return;
+            }
+            try {
+                open(rc, verifier.verify(header.substring(BEARER.length()).trim()));
+            } catch (JwtVerifier.InvalidTokenException e) {
+                unauthorized(rc, e.getMessage());
+            }
+            return;
+        }
+        String ticket = request.getParam("ticket");
+        if (ticket == null) {
+            unauthorized(rc, "a bearer token or a stream ticket is required");
+            return;
+        }
+        vertx.executeBlocking(() -> tickets.consume(ticket), false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warnf("cannot check a stream ticket: %s", ar.cause().toString());
+                problem(rc, 503, "Service unavailable", "tickets cannot be checked right now", 1L);
+            } else if (ar.result().isEmpty()) {
+                unauthorized(rc, "the stream ticket is unknown, used or expired");
+            } else {
+                open(rc, ar.result().get());
+            }
+        });
+    }
+
+    private void open(RoutingContext rc, Caller caller) {
+        if (rc.response().closed()) {
+            return;
+        }
+        if (!caller.hasRole(Caller.READER) && !caller.hasRole(Caller.ADMIN)) {
+            problem(rc, 403, "Forbidden", "the token's roles do not allow this", null);
+            return;
+        }
+        Set<String> types;
+        try {
+            types = types(rc.request());
+        } catch (IllegalArgumentException e) {
+            problem(rc, 400, "Bad request", e.getMessage(), null);
+            return;
+        }
+        if (!hub.reserve(caller.tenant(), caller.userId())) {
+            problem(rc, 429, "Too many requests", "at most " + config.maxConnectionsPerUser()
+                    + " streams per user at once", config.retryMillis() / 1000 + 1);
+            return;
+        }
+        HttpServerResponse response = rc.response();
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no")
+                .setWriteQueueMaxSize(config.writeQueueBytes());
+        Context context = Vertx.currentContext();
+        new Subscription(hub, replay, config, vertx, context, rc.request(), caller.tenant(), caller.userId(), types)
+                .open(lastEventId(rc.request()).orElse(null));
+    }
+
+    private static Optional<String> lastEventId(HttpServerRequest request) {
+        String id = request.getHeader("Last-Event-ID");
+        if (id == null || id.isBlank()) {
+            id = request.getParam("lastEventId");
+        }
+        return Optional.ofNullable(id).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /** The {@code types} filter: repeated or comma-separated names; null when absent. */
+    private Set<String> types(HttpServerRequest request) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String value : request.params().getAll("types")) {
+            for (String type : value.split(",", -1)) {
+                String name = type.trim();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!TYPE.matcher(name).matches()) {
+                    throw new IllegalArgumentException("types: '" + truncate(name) + "' is not a valid event type");
+                }
+                types.add(name);
+            }
+        }
+        if (types.size() > config.maxTypes()) {
+            throw new IllegalArgumentException("types: at most " + config.maxTypes() + " types");
+        }
+        return types.isEmpty() ? null : Set.copyOf(types);
+    }
+
+    private void unauthorized(RoutingContext rc, String detail) {
+        rc.response().putHeader("WWW-Authenticate", "Bearer");
+        problem(rc, 401, "Unauthorized", detail, null);
+    }
+
+    private void problem(RoutingContext rc, int status, String title, String detail, Long retryAfterSeconds) {
+        HttpServerResponse response = rc.response();
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        if (retryAfterSeconds != null) {
+            response.putHeader("Retry-After", Long.toString(retryAfterSeconds));
+        }
+        try {
+            response.setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(mapper.writeValueAsString(Problem.of(status, title, detail)));
+        } catch (JsonProcessingException e) {
+            response.setStatusCode(500).end();
+        }
+    }
+
+    private static String truncate(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}
