@@ -41,7 +41,9 @@ final class BenchStack implements AutoCloseable {
 
     /** Posts one high-priority event (never grouped) titled {@code title}; completes with the status. */
     CompletableFuture<Integer> post(String tenant, String token, String title) {
-        String body = "{\"type\":\"bench_tick\",\"priority\":\"high\",\"title\":\"" + title + "\"}";
+        // the marker goes in the title and the payload: tiles carry both (SPEC §4)
+        String body = "{\"type\":\"bench_tick\",\"priority\":\"high\",\"title\":\"" + title
+                + "\",\"payload\":{\"marker\":\"" + title + "\"}}";
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(ingest.url("/api/v1/events")))
                         .header("Authorization", "Bearer " + token)
                         .header("Content-Type", "application/json")

@@ -112,6 +112,7 @@ public final class StreamFanoutBench {
             long open = streams.stream().filter(s -> s.connected && !s.closed).count();
             System.out.printf("  still open at the end: %d%n", open);
             System.out.print(stack.metric("feed_stream_connections").replaceAll("(?m)^", "  "));
+            System.out.print(stack.metric("feed_stream_fanout_latency_seconds{").replaceAll("(?m)^", "  "));
             for (SelectionKey key : selector.keys()) {
                 key.channel().close();
             }

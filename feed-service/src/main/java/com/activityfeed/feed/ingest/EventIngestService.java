@@ -11,11 +11,11 @@ import com.activityfeed.feed.grouping.WindowState;
 import com.activityfeed.feed.tiles.TileBuilder;
 import com.activityfeed.feed.tiles.TileJson;
 import com.activityfeed.feed.tiles.TileRow;
+import com.activityfeed.feed.tiles.TileRows;
 import com.activityfeed.feed.tiles.TileSocialStore;
 import com.activityfeed.feed.tiles.TileStore;
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.MessageCodec;
-import com.activityfeed.messages.Priority;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.TileRef;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -158,8 +158,8 @@ public class EventIngestService {
                     ps.setObject(1, e.id());
                     ps.setString(2, tenant);
                     ps.setString(3, e.type());
-                    ps.setString(4, source(e));
-                    ps.setString(5, priority(e));
+                    ps.setString(4, TileRows.source(e));
+                    ps.setString(5, TileRows.priority(e));
                     ps.setString(6, e.actor() == null ? null : e.actor().id());
                     ps.setString(7, e.actor() == null ? null : e.actor().name());
                     ps.setString(8, e.entity() == null ? null : e.entity().type());
@@ -203,16 +203,7 @@ public class EventIngestService {
         }
 
         private void createSingle(RawEvent e) throws SQLException {
-            TileRow t = new TileRow(e.id(), tenant, e.type());
-            t.kind = "single";
-            t.source = source(e);
-            t.priority = priority(e);
-            t.occurredAt = e.occurredAt();
-            t.latestAt = e.occurredAt();
-            t.count = 1;
-            addMemberColumns(t, e);
-            t.expiresAt = e.expiresAt();
-            t.body = builder.single(e);
+            TileRow t = TileRows.single(tenant, e, builder);
             put(t);
             tileAssignments.add(new Object[]{e.id(), e.id()});
             long seq = append(FeedEvents.TILE_CREATED, t, null, e, TileJson.shared(t.body, TileSocialStore.Social.NONE,
@@ -233,42 +224,23 @@ public class EventIngestService {
             for (UUID id : folded) {
                 removeTile(id);
             }
-            TileRow g = new TileRow(groupId, tenant, e.type());
-            RawEvent first = members.getFirst();
-            g.kind = "group";
-            g.source = source(first);
-            g.priority = priority(first);
-            g.occurredAt = first.occurredAt();
-            g.latestAt = first.occurredAt();
-            g.count = members.size();
-            g.expiresAt = first.expiresAt();
-            boolean anyWithoutExpiry = false;
+            TileRow g = TileRows.group(tenant, groupId, members, builder);
             for (RawEvent m : members) {
-                addMemberColumns(g, m);
-                if (m.occurredAt().isAfter(g.latestAt)) {
-                    g.latestAt = m.occurredAt();
-                }
-                anyWithoutExpiry |= m.expiresAt() == null;
-                if (m.expiresAt() != null && g.expiresAt != null && m.expiresAt().isAfter(g.expiresAt)) {
-                    g.expiresAt = m.expiresAt();
-                }
                 tileAssignments.add(new Object[]{m.id(), groupId});
                 aliases.add(new Object[]{m.id(), groupId});
             }
-            if (anyWithoutExpiry) {
-                g.expiresAt = null;
-            }
-            g.body = builder.group(groupId, members);
             put(g);
             // aliases and moved reactions must be in place before the social relay can see the group
             flushAliases();
             social.moveToGroup(c, tenant, groupId, folded);
             TileSocialStore.Social merged = social.get(c, groupId);
-            ObjectNode foldedData = MessageCodec.mapper().createObjectNode();
-            foldedData.put("groupTileId", groupId.toString());
-            var foldedIds = foldedData.putArray("foldedTileIds");
-            folded.forEach(id -> foldedIds.add(id.toString()));
-            append(FeedEvents.TILE_FOLDED, g, folded, e, foldedData);
+            if (!folded.isEmpty()) {
+                ObjectNode foldedData = MessageCodec.mapper().createObjectNode();
+                foldedData.put("groupTileId", groupId.toString());
+                var foldedIds = foldedData.putArray("foldedTileIds");
+                folded.forEach(id -> foldedIds.add(id.toString()));
+                append(FeedEvents.TILE_FOLDED, g, folded, e, foldedData);
+            }
             long seq = append(FeedEvents.TILE_CREATED, g, null, e, TileJson.shared(g.body, merged, nextSeq, nextSeq));
             g.contentSeq = seq;
             g.lastSeq = seq;
@@ -281,16 +253,7 @@ public class EventIngestService {
                 fold(groupId, List.of(), e);
                 return;
             }
-            g.count++;
-            if (e.occurredAt().isAfter(g.latestAt)) {
-                g.latestAt = e.occurredAt();
-            }
-            addMemberColumns(g, e);
-            if (g.expiresAt != null) {
-                g.expiresAt = e.expiresAt() == null ? null
-                        : (e.expiresAt().isAfter(g.expiresAt) ? e.expiresAt() : g.expiresAt);
-            }
-            builder.grow(g.body, e);
+            TileRows.grow(g, e, builder);
             put(g);
             tileAssignments.add(new Object[]{e.id(), groupId});
             aliases.add(new Object[]{e.id(), groupId});
@@ -377,27 +340,6 @@ public class EventIngestService {
             dirtyWindows.forEach(k -> changed.add(windowCache.get(k)));
             windows.save(c, tenant, changed);
         }
-    }
-
-    private static void addMemberColumns(TileRow t, RawEvent e) {
-        t.tags.addAll(e.tags());
-        if (e.actor() != null && e.actor().id() != null) {
-            t.actorIds.add(e.actor().id());
-        }
-        if (e.entity() != null && e.entity().type() != null) {
-            t.entityTypes.add(e.entity().type());
-        }
-        if (e.entity() != null && e.entity().id() != null) {
-            t.entityIds.add(e.entity().id());
-        }
-    }
-
-    static String source(RawEvent e) {
-        return e.source() == null ? "api" : e.source();
-    }
-
-    static String priority(RawEvent e) {
-        return (e.priority() == null ? Priority.NORMAL : e.priority()).wire();
     }
 
     /** The batch could not be stored; whether retrying can help is the caller's call. */

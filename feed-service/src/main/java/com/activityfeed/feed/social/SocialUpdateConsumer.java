@@ -2,54 +2,48 @@ package com.activityfeed.feed.social;
 
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.SocialUpdate;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
-
 /**
- * Consumes {@code social.updates}: applies each update once to the feed's social mirror and relays
- * it on the change log. A message that cannot be read goes to the DLQ; a transaction that lost a
- * deadlock or serialisation race against a fold is retried a few times before it does.
+ * Consumes {@code social.updates}, one update at a time in partition order: applies each once to
+ * the feed's social mirror and relays it on the change log. A message that cannot be read goes to
+ * the DLQ at once. Any other failure (PostgreSQL restarting, a deadlock against a fold) is retried
+ * with back-off for {@link SocialRelayConfig#retryFor()} before the update is dead-lettered, so a
+ * short database outage loses no reaction.
  */
 @ApplicationScoped
 public class SocialUpdateConsumer {
     public static final String CHANNEL = "social-updates";
     private static final Logger LOG = Logger.getLogger(SocialUpdateConsumer.class);
-    private static final int ATTEMPTS = 5;
 
     private final SocialUpdateService service;
+    private final SocialRelayConfig config;
 
-    public SocialUpdateConsumer(SocialUpdateService service) {
+    public SocialUpdateConsumer(SocialUpdateService service, SocialRelayConfig config) {
         this.service = service;
+        this.config = config;
     }
 
     @Incoming(CHANNEL)
-    @Blocking
-    public void consume(String value) {
-        SocialUpdate update = MessageCodec.readSocialUpdate(value);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                service.apply(update);
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= ATTEMPTS || !transientFailure(e)) {
-                    throw e;
-                }
-                LOG.debugf("social update %s lost a race, attempt %d: %s", update.id(), attempt, e.toString());
-            }
+    public Uni<Void> consume(String value) {
+        SocialUpdate update;
+        try {
+            update = MessageCodec.readSocialUpdate(value);
+        } catch (MessageCodec.MalformedMessageException e) {
+            return Uni.createFrom().failure(e);
         }
-    }
-
-    /** Deadlock (40P01) or serialisation failure (40001): the same transaction will succeed when run again. */
-    static boolean transientFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
-                return true;
-            }
-        }
-        return false;
+        return Uni.createFrom().item(() -> {
+                    service.apply(update);
+                    return (Void) null;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure(e -> !(e instanceof MessageCodec.MalformedMessageException))
+                .invoke(e -> LOG.warnf("applying social update %s failed, retrying: %s", update.id(), e.toString()))
+                .onFailure(e -> !(e instanceof MessageCodec.MalformedMessageException))
+                .retry().withBackOff(config.retryBackoff(), config.retryBackoffMax()).expireIn(config.retryFor().toMillis());
     }
 }

@@ -187,6 +187,23 @@ class SocialUpdateConsumerTest {
         }
     }
 
+    @Test
+    void anUpdateArrivingWhilePostgresIsDownIsAppliedOnceItIsBackNotDeadLettered() throws Exception {
+        String tenant = tenant();
+        UUID tile = UUID.randomUUID();
+        Infra.shared().postgres().stop();
+        try {
+            send(reaction(tenant, tile, "grace", "hype", SocialUpdate.Reaction.ADDED));
+        } finally {
+            Infra.shared().postgres().start();
+        }
+        send(reaction(tenant, tile, "linus", "hype", SocialUpdate.Reaction.ADDED));
+        await().atMost(Duration.ofSeconds(60)).until(() -> changes(tenant).size() == 2);
+        assertThat(social(tile)).containsExactly(2L, 0L, 0L, 0L, 2L);
+        assertThat(changes(tenant)).extracting(c -> c.path("data").path("actorId").asText())
+                .containsExactly("grace", "linus");
+    }
+
     private static String tenant() {
         return "social-" + UUID.randomUUID().toString().substring(0, 8);
     }
