@@ -318,9 +318,21 @@ const scenarios = {
     const bars = await page.locator('svg.chart').evaluateAll(charts => charts.map(c => c.querySelectorAll('rect').length));
     assert(bars[0] === 12 && bars[1] === 7, `12 weekly and 7 weekday bars, got ${bars}`);
     assert(await page.locator('.total-n').first().textContent() === '2', 'the total counts both events');
+    assert(!(await page.locator('#stats').textContent()).includes('null'), 'no missing value printed as "null"');
     const byType = await page.locator('.card', { hasText: 'By type' }).textContent();
     assert(byType.includes('badge_earned') && byType.includes('xp_rank_up'), 'by type lists both types');
     await screenshot(page, 'stats');
+    // The page's side of a partial answer (the service's side is feed-service's own test): the real
+    // answer, marked partial on its way in, shows the notice.
+    await page.route('**/api/v1/feed/stats?**', async route => {
+      const real = await route.fetch();
+      const body = { ...(await real.json()), partial: true, errors: [{ section: 'topActors', message: 'timed out' }] };
+      await route.fulfill({ response: real, json: body });
+    });
+    await page.locator('#stats .chip', { hasText: 'Only me' }).click();
+    const notice = page.locator('#stats .notice.warn');
+    await notice.waitFor({ timeout: T });
+    assert((await notice.textContent()).includes('topActors (timed out)'), 'the partial notice names the failed section');
   },
 
   /** 1,000 tiles in the feed: time from navigation to the first tiles drawn (reported, not asserted). */

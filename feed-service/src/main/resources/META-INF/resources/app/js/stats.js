@@ -24,7 +24,8 @@ export class StatsView {
     const scope = h('div', { class: 'chips', role: 'group', 'aria-label': 'Whose activity' },
       ['all', 'me'].map(v => h('button', { type: 'button', class: 'chip', 'aria-pressed': String(this.scope === v),
         onclick: () => { this.scope = v; this.load(); } }, v === 'all' ? 'Everyone' : 'Only me')));
-    clear(this.root).append(
+    // Element.append would print a null child as the text "null": build through h() instead.
+    clear(this.root).append(h('div', {},
       scope,
       s.partial ? h('div', { class: 'notice warn', role: 'status' },
         h('strong', {}, 'Some sections could not be computed: '),
@@ -41,7 +42,7 @@ export class StatsView {
       h('section', { class: 'card' }, h('h3', {}, 'Top people'), table(s.topActors, ['Person', 'Count'], a => [a.name || a.actorId, a.count])),
       h('section', { class: 'card' }, h('h3', {}, 'Most discussed'),
         table(s.topTiles, ['Activity', 'Reactions', 'Comments'], t => [t.title || t.tileId, t.reactions, t.comments])),
-      h('p', { class: 'muted' }, `${s.from || ''} – ${s.to || ''} (${s.tz || ''})`));
+      h('p', { class: 'muted' }, `${s.from || ''} – ${s.to || ''} (${s.tz || ''})`)));
   }
 }
 
@@ -57,11 +58,12 @@ function bars(points, label) {
   points.forEach((p, i) => {
     const barHeight = Math.round((p.count || 0) / max * (height - pad));
     const x = i * step + step * 0.15;
-    chart.append(
+    chart.append(...[
       svg('rect', { x, y: height - barHeight, width: step * 0.7, height: barHeight, rx: 3 },
         svg('title', {}, `${p.title}: ${p.count}`)),
       svg('text', { x: x + step * 0.35, y: height + 13, 'text-anchor': 'middle' }, p.label),
-      p.count ? svg('text', { x: x + step * 0.35, y: height - barHeight - 4, 'text-anchor': 'middle', class: 'value' }, String(p.count)) : null);
+      p.count ? svg('text', { x: x + step * 0.35, y: height - barHeight - 4, 'text-anchor': 'middle', class: 'value' }, String(p.count)) : null,
+    ].filter(Boolean));
   });
   return chart;
 }
