@@ -194,6 +194,38 @@ const scenarios = {
     }, title, { timeout: T });
   },
 
+  /** The 11th new reaction in an hour is refused (429): rolled back, with a message saying when to retry. */
+  async 'reaction-rate-limit'({ browser, pages }) {
+    await requireSocial(env('READER_TOKEN'));
+    const titles = Array.from({ length: 11 }, (_, i) => `Rate ${i} ${randomUUID().slice(0, 6)}`);
+    // distinct types: no grouping, eleven tiles
+    await postEvents(titles.map((t, i) => event(t, { type: `rate_${i}` })));
+    let items = [];
+    for (let i = 0; i < 100 && items.length < 11; i++) {
+      const feed = await http('GET', '/api/v1/feed?limit=50', env('READER_TOKEN'));
+      items = feed.status === 200 ? feed.json.items.filter(t => titles.includes(t.title)) : [];
+      if (items.length < 11) await new Promise(r => setTimeout(r, 200));
+    }
+    // social learns tiles from feed.changes: wait until it knows all of them (bob only reads)
+    for (const item of items) {
+      for (let i = 0; i < 50; i++) {
+        if ((await http('GET', `/api/v1/tiles/${item.id}/comments`, env('READER2_TOKEN'))).status === 200) break;
+        await new Promise(r => setTimeout(r, 200));
+      }
+    }
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    for (const title of titles.slice(0, 10)) {
+      await tile(page, title).locator('button[data-reaction="tribute"]').click();
+      await tile(page, title).locator('button[data-reaction="tribute"][aria-pressed="true"]').waitFor({ timeout: T });
+    }
+    const last = tile(page, titles[10]);
+    await last.locator('button[data-reaction="tribute"]').click();
+    await page.locator('#toast', { hasText: 'Too many reactions' }).waitFor({ timeout: T });
+    await last.locator('button[data-reaction="tribute"][aria-pressed="false"]').waitFor({ timeout: T });
+    assert(await last.locator('button[data-reaction="tribute"] .n').textContent() === '0', 'the count rolled back');
+  },
+
   /** A comment posted in one browser is seen in another. */
   async comments({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));

@@ -44,7 +44,7 @@ class BrowserIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"demo-tiles", "live", "pill", "reconnect", "fold", "reactions", "reaction-refused",
-            "comments", "mark-all-read", "xss", "chat", "stats", "first-tiles-1000"})
+            "reaction-rate-limit", "comments", "mark-all-read", "xss", "chat", "stats", "first-tiles-1000"})
     void scenario(String name) throws Exception {
         String tenant = "web-" + UUID.randomUUID().toString().substring(0, 8);
         Path log = LOGS.resolve(name + ".log");
