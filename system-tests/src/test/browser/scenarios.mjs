@@ -149,6 +149,28 @@ const scenarios = {
     }, type, { timeout: T });
   },
 
+  /** An expired event leaves the page in place, without a reload. */
+  async expiry({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    await waitLive(page);
+    await page.evaluate(() => { window.notReloaded = true; });
+    const title = unique('Short-lived');
+    const now = Date.now();
+    await postEvents([event(title, { occurredAt: new Date(now).toISOString(), expiresAt: new Date(now + 2000).toISOString() })]);
+    await tile(page, title).waitFor({ timeout: T });
+    // housekeeping runs every 30 s; the admin endpoint runs it now (until the event is due)
+    for (let i = 0; i < 60 && await tile(page, title).count() > 0; i++) {
+      const run = await http('POST', '/api/v1/feed/admin/housekeeping', env('ADMIN_TOKEN'));
+      assert(run.status === 200, `housekeeping answered ${run.status}: ${run.text}`);
+      if (run.json.expired > 0) break;
+      await new Promise(r => setTimeout(r, 250));
+    }
+    await tile(page, title).waitFor({ state: 'detached', timeout: T });
+    assert(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded');
+  },
+
   /** A reaction made in one browser shows its count in another one. */
   async reactions({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));

@@ -43,8 +43,9 @@ class BrowserIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"demo-tiles", "live", "pill", "reconnect", "fold", "reactions", "reaction-refused",
-            "reaction-rate-limit", "comments", "mark-all-read", "xss", "chat", "stats", "first-tiles-1000"})
+    @ValueSource(strings = {"demo-tiles", "live", "pill", "reconnect", "fold", "expiry", "reactions",
+            "reaction-refused", "reaction-rate-limit", "comments", "mark-all-read", "xss", "chat", "stats",
+            "first-tiles-1000"})
     void scenario(String name) throws Exception {
         String tenant = "web-" + UUID.randomUUID().toString().substring(0, 8);
         Path log = LOGS.resolve(name + ".log");
@@ -58,6 +59,7 @@ class BrowserIT {
         env.put("READER_TOKEN", TestTokens.reader(tenant, "alice"));
         env.put("READER2_TOKEN", TestTokens.reader(tenant, "bob"));
         env.put("INGEST_TOKEN", TestTokens.ingest(tenant));
+        env.put("ADMIN_TOKEN", TestTokens.admin(tenant));
         Process process = builder.start();
         boolean finished = process.waitFor(4, TimeUnit.MINUTES);
         if (!finished) {
