@@ -99,6 +99,28 @@ const scenarios = {
     await page.locator('.new-pill').waitFor({ state: 'hidden', timeout: T });
   },
 
+  /** feed.snapshot-required: the page refetches the feed, then streams on. */
+  async snapshot({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    await waitLive(page);
+    // the stream goes away; an event arrives meanwhile
+    await page.evaluate(() => { window.afp.stream.stop(); });
+    const title = unique('Missed while away');
+    await postEvents([event(title)]);
+    for (let i = 0; i < 100; i++) {
+      const feed = await http('GET', '/api/v1/feed', env('READER_TOKEN'));
+      if (feed.status === 200 && feed.text.includes(title)) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    assert(await tile(page, title).count() === 0, 'the missed event is not shown yet');
+    // resuming from an id the log does not have makes the server ask for a snapshot
+    await page.evaluate(() => { window.afp.stream.lastEventId = '999999999'; window.afp.stream.start(); });
+    await tile(page, title).waitFor({ timeout: T });
+    await waitLive(page);
+  },
+
   /** Stream down: after three failed reconnects the page polls and says so; it goes live again when it can. */
   async reconnect({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));

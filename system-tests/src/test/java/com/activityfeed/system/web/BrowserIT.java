@@ -43,7 +43,7 @@ class BrowserIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"demo-tiles", "live", "pill", "reconnect", "fold", "expiry", "reactions",
+    @ValueSource(strings = {"demo-tiles", "live", "pill", "snapshot", "reconnect", "fold", "expiry", "reactions",
             "reaction-refused", "reaction-rate-limit", "comments", "mark-all-read", "xss", "chat", "stats",
             "first-tiles-1000"})
     void scenario(String name) throws Exception {
