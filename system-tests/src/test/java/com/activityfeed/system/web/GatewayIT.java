@@ -2,6 +2,8 @@ package com.activityfeed.system.web;
 
 import com.activityfeed.testsupport.gateway.Gateway;
 import com.activityfeed.testsupport.infra.TestTokens;
+import com.activityfeed.testsupport.sse.SseClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -9,12 +11,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway routes by the route table to the right service, and serves the web client under /app/. */
 class GatewayIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Gateway gateway;
 
     @BeforeAll
@@ -56,6 +60,30 @@ class GatewayIT {
             assertThat(none.statusCode()).as(path).isEqualTo(404);
             assertThat(none.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
             assertThat(none.body()).contains("\"status\":404");
+        }
+    }
+
+    @Test
+    void theStreamPassesThroughUnbufferedAndUncached() throws Exception {
+        String tenant = "gw-sse-" + Long.toHexString(System.nanoTime());
+        String reader = TestTokens.reader(tenant, "ada");
+        HttpResponse<String> ticket = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url("/api/v1/feed/stream-tickets")))
+                .header("Authorization", "Bearer " + reader).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ticket.statusCode()).as(ticket.body()).isIn(200, 201);
+        String value = JSON.readTree(ticket.body()).path("ticket").asText();
+        try (SseClient stream = SseClient.to(gateway.url("/api/v1/feed/stream?ticket=" + value)).connect()) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(stream.header("Cache-Control")).hasValueSatisfying(t -> assertThat(t).contains("no-cache"));
+            stream.awaitEvent("feed.connected", Duration.ofSeconds(10));
+            // a change made after connecting arrives while the connection stays open
+            HttpResponse<String> posted = post("/api/v1/events", TestTokens.ingest(tenant),
+                    "{\"type\":\"badge_earned\",\"title\":\"through the gateway\"}");
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+            SseClient.Event created = stream.awaitEvent("activity.event.created", Duration.ofSeconds(20));
+            assertThat(created.data()).contains("through the gateway");
+            assertThat(stream.ended()).isFalse();
         }
     }
 
