@@ -63,6 +63,24 @@ const scenarios = {
     await screenshot(phone, 'feed-phone');
   },
 
+  /** No token or a refused one: the page asks for a token to paste, and works once given a good one. */
+  async 'token-paste'({ browser, pages }) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    pages.push(page);
+    const forged = env('READER_TOKEN').replace(/\.[^.]*$/, '.c2lnbmF0dXJlLW5vdC12YWxpZA');
+    await page.goto(`${env('GATEWAY_URL')}/app/#token=${forged}`);
+    await page.locator('#signin-error', { hasText: 'refused the token' }).waitFor({ timeout: T });
+    assert(await page.evaluate(() => sessionStorage.getItem('afp.token')) === null, 'a refused token is forgotten');
+    await page.locator('#token-input').fill(env('READER_TOKEN'));
+    await page.locator('#signin-form button[type="submit"]').click();
+    await page.locator('#app').waitFor({ state: 'visible', timeout: T });
+    await page.locator('#whoami', { hasText: 'Alice' }).waitFor({ timeout: T });
+    await page.reload();
+    await page.locator('#app').waitFor({ state: 'visible', timeout: T });
+    assert(await page.locator('#signin').isHidden(), 'the token is kept for the tab across reloads');
+  },
+
   /** An event posted through ingest appears without a reload. */
   async live({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));

@@ -46,7 +46,12 @@ function start() {
   $('signin').hidden = true;
   $('app').hidden = false;
   $('whoami').textContent = `${who.name || who.sub} · ${who.tenant}`;
-  document.addEventListener('afp:unauthorized', () => { setToken(null); showSignIn('The server refused the token: paste a valid one.'); });
+  let stream = null;
+  document.addEventListener('afp:unauthorized', () => {
+    if (stream) stream.stop();
+    setToken(null);
+    showSignIn('The server refused the token: paste a valid one.');
+  });
   $('sign-out').addEventListener('click', () => { setToken(null); location.reload(); });
 
   const badge = $('unread-badge');
@@ -86,7 +91,7 @@ function start() {
   for (const tab of document.querySelectorAll('[data-view]')) tab.addEventListener('click', () => show(tab.dataset.view));
 
   const status = $('live-status');
-  const stream = new LiveStream({
+  stream = new LiveStream({
     onEvent: (type, data) => {
       if (type === 'feed.unread') setUnread(data);
       if (type === 'feed.snapshot-required') { feed.reload(); refreshUnread(); return; }

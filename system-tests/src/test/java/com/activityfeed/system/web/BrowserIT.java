@@ -43,9 +43,9 @@ class BrowserIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"demo-tiles", "live", "pill", "snapshot", "reconnect", "fold", "expiry", "reactions",
-            "reaction-refused", "reaction-rate-limit", "comments", "mark-all-read", "xss", "chat", "stats",
-            "first-tiles-1000"})
+    @ValueSource(strings = {"demo-tiles", "token-paste", "live", "pill", "snapshot", "reconnect", "fold",
+            "expiry", "reactions", "reaction-refused", "reaction-rate-limit", "comments", "mark-all-read", "xss",
+            "chat", "stats", "first-tiles-1000"})
     void scenario(String name) throws Exception {
         String tenant = "web-" + UUID.randomUUID().toString().substring(0, 8);
         Path log = LOGS.resolve(name + ".log");
