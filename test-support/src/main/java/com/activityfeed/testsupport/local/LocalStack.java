@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The whole system on one machine (./run.sh): PostgreSQL, Kafka, the three packaged services on
- * the documented ports, a demo producer; prints URLs, the JWT secret, tokens and curl commands.
+ * the documented ports, the nginx gateway in front of them (GATEWAY_PORT, default 8080), a demo
+ * producer; prints URLs, the JWT secret, tokens and curl commands.
  * Ctrl-C stops everything and deletes the throwaway data.
  */
 public final class LocalStack {
