@@ -40,7 +40,7 @@ import java.util.stream.IntStream;
  * <p>Run: package ingest-service and benchmarks, then
  * {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" com.activityfeed.bench.ingest.IngestThroughputBenchmark}
  * System properties: {@code clients} (8), {@code tenants} (8), {@code warmup} (5 s), {@code seconds} (20),
- * {@code perfRecords} (500000).
+ * {@code perfRecords} (500000), {@code jfr} (a file: record the ingest process with Flight Recorder).
  */
 public final class IngestThroughputBenchmark {
     private static final int BATCH = 100;
@@ -61,6 +61,11 @@ public final class IngestThroughputBenchmark {
         Map<String, String> env = new java.util.HashMap<>(ServiceProcess.environment(infra, null, TestTokens.SECRET));
         env.put("INGEST_RATE_LIMIT", "1000000000"); // measure the pipeline, not the limiter
         env.put("AFP_HEAP", "768m");
+        String recording = System.getProperty("jfr");
+        if (recording != null) {
+            // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+        }
         try (ServiceProcess ingest = ServiceProcess.start("ingest-service", Ports.free(), env, logs)) {
             List<String> bodies = IntStream.range(0, tenants).mapToObj(t -> batch(t)).toList();
             int eventBytes = bodies.getFirst().getBytes(StandardCharsets.UTF_8).length / BATCH;

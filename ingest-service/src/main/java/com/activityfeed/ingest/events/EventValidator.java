@@ -178,7 +178,14 @@ public final class EventValidator {
 
     /** Strips control characters (tab and newline survive where {@code multiline}) and trims. */
     public static String sanitise(String text, boolean multiline) {
-        return (multiline ? CONTROL_MULTILINE : CONTROL).matcher(text).replaceAll("").strip();
+        // Fast path: most text has no control characters; avoid the regex and its copies.
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.getType(c) == Character.CONTROL && !(multiline && (c == '\t' || c == '\n'))) {
+                return (multiline ? CONTROL_MULTILINE : CONTROL).matcher(text).replaceAll("").strip();
+            }
+        }
+        return text.strip();
     }
 
     public static int serialisedSize(JsonNode node) {

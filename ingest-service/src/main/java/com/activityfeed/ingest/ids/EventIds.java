@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
@@ -17,7 +18,8 @@ public final class EventIds {
     public static final UUID NAMESPACE = UUID.fromString("6f1c2a4e-7d3b-4c55-9a51-3e0f8b2d9c17");
 
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    // Seeded from the OS once; the random bits keep replicas' ids apart, they guard no secret.
+    private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private long lastMillis = -1;
     private long sequence;
 

@@ -1,16 +1,19 @@
 package com.activityfeed.ingest.limits;
 
 import com.activityfeed.web.Problem;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
  * Refuses bodies over 1 MiB (SPEC §3) as problem+json. A declared Content-Length over the limit
- * is answered at once, unread. A body without a length (chunked) is collected here, counting
+ * is answered at once, unread. Other bodies (chunked ones too) are collected here, counting
  * bytes, and handed to the resource; past the limit the collection fails with 413, which the
  * failure handler writes as problem+json (the framework's own 413 would have no body).
  */
@@ -18,7 +21,7 @@ import jakarta.enterprise.event.Observes;
 public class BodyLimitFilter {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
 
-    private final BodyHandler streamed = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    private final BodyHandler collector = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
@@ -29,9 +32,19 @@ public class BodyLimitFilter {
                 tooLarge(ctx);
                 return;
             }
-            if (length == null && hasBody(ctx.request().method())) {
-                streamed.handle(ctx);
+            if (collected(ctx)) {
+                // Collected on the event loop: cheaper than the resource reading a blocking stream,
+                // and a streamed body over the limit fails here with a 413 we can write.
+                collector.handle(ctx);
                 return;
+            }
+            ctx.next();
+        });
+        router.route().order(Integer.MIN_VALUE + 2).handler(ctx -> {
+            // An empty body leaves no buffer behind; give the resource an empty one to read,
+            // or it would wait for a body the collector already consumed.
+            if (collected(ctx) && ctx.body().buffer() == null) {
+                ctx.setBody(Buffer.buffer());
             }
             ctx.next();
         });
@@ -44,8 +57,15 @@ public class BodyLimitFilter {
         });
     }
 
-    private static boolean hasBody(HttpMethod method) {
-        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    /**
+     * HTTP/1.x bodies only: over HTTP/2 the REST layer cannot take a body already read (it pauses
+     * the ended stream), so there it reads the body itself, bounded by max-body-size; a stream over
+     * the limit without Content-Length then gets the framework's bare 413.
+     */
+    private static boolean collected(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        return ctx.request().version() != HttpVersion.HTTP_2
+                && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH);
     }
 
     private static boolean tooLarge(String contentLength) {
@@ -56,7 +76,7 @@ public class BodyLimitFilter {
         }
     }
 
-    private static void tooLarge(io.vertx.ext.web.RoutingContext ctx) {
+    private static void tooLarge(RoutingContext ctx) {
         JsonObject problem = new JsonObject()
                 .put("type", "https://activity-feed.dev/problems/413")
                 .put("title", "Content too large")

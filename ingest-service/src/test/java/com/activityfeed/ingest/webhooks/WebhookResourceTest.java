@@ -144,7 +144,7 @@ class WebhookResourceTest {
 
     private static Response hubspot(String signedBody, String sentBody, long timestamp) {
         String path = "/api/v1/webhooks/hubspot/acme?dryRun=true";
-        String url = "http://localhost:" + RestAssured.port + path;
+        String url = RestAssured.baseURI + ":" + RestAssured.port + path;
         String signature = Base64.getEncoder().encodeToString(hmac(HUBSPOT_SECRET, "POST" + url + signedBody + timestamp));
         return given().contentType("application/json").header("X-HubSpot-Signature-v3", signature)
                 .header("X-HubSpot-Request-Timestamp", String.valueOf(timestamp)).body(sentBody).post(path);
