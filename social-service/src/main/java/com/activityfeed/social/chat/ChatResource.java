@@ -1,0 +1,133 @@
+package com.activityfeed.social.chat;
+
+import com.activityfeed.messages.MessageCodec;
+import com.activityfeed.messages.SocialUpdate;
+import com.activityfeed.social.paging.Cursor;
+import com.activityfeed.social.paging.Page;
+import com.activityfeed.social.text.PlainText;
+import com.activityfeed.social.tiles.TileLookup;
+import com.activityfeed.web.Caller;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.UUID;
+
+@Path("/api/v1/chat")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.READER)
+public class ChatResource {
+    private final ChatService chat;
+    private final TileLookup tiles;
+    private final SecurityIdentity identity;
+
+    public ChatResource(ChatService chat, TileLookup tiles, SecurityIdentity identity) {
+        this.chat = chat;
+        this.tiles = tiles;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("/threads")
+    public Page<SocialUpdate.Thread> threads(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        Caller caller = Caller.of(identity);
+        return chat.threads(caller, Cursor.decode(cursor), Cursor.limit(limit));
+    }
+
+    @POST
+    @Path("/threads")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response createThread(JsonNode body) {
+        Caller caller = Caller.of(identity);
+        JsonNode request = body == null || body.isNull() ? MessageCodec.mapper().createObjectNode() : body;
+        PlainText.only(request, "title", "tileId");
+        String title = PlainText.optional(request, "title", ChatService.MAX_TITLE);
+        String tileId = PlainText.optional(request, "tileId", 64);
+        SocialUpdate.Thread thread = chat.createThread(caller, title, tileId == null ? null : tiles.requireKnown(tileId));
+        return Response.created(URI.create("/api/v1/chat/threads/" + thread.id())).entity(thread).build();
+    }
+
+    @PATCH
+    @Path("/threads/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public SocialUpdate.Thread rename(@PathParam("id") String id, JsonNode body) {
+        Caller caller = Caller.of(identity);
+        UUID threadId = threadId(id);
+        PlainText.only(body, "title");
+        return chat.rename(caller, threadId, PlainText.required(body, "title", ChatService.MAX_TITLE));
+    }
+
+    @DELETE
+    @Path("/threads/{id}")
+    public Response deleteThread(@PathParam("id") String id) {
+        chat.deleteThread(Caller.of(identity), threadId(id));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/threads/{id}/messages")
+    public Page<SocialUpdate.Message> messages(@PathParam("id") String id, @QueryParam("cursor") String cursor,
+                                               @QueryParam("limit") Integer limit) {
+        Caller caller = Caller.of(identity);
+        return chat.messages(caller, threadId(id), Cursor.decode(cursor), Cursor.limit(limit));
+    }
+
+    @POST
+    @Path("/threads/{id}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response post(@PathParam("id") String id, JsonNode body) {
+        Caller caller = Caller.of(identity);
+        UUID threadId = threadId(id);
+        return created(chat.post(caller, threadId, body(body)));
+    }
+
+    /** {@code unthreaded=true}: messages whose thread was deleted; otherwise the Main thread's messages. */
+    @GET
+    @Path("/messages")
+    public Page<SocialUpdate.Message> mainOrUnthreaded(@QueryParam("unthreaded") boolean unthreaded,
+                                                       @QueryParam("cursor") String cursor,
+                                                       @QueryParam("limit") Integer limit) {
+        Caller caller = Caller.of(identity);
+        Cursor after = Cursor.decode(cursor);
+        int size = Cursor.limit(limit);
+        return unthreaded ? chat.unthreaded(caller, after, size) : chat.messages(caller, null, after, size);
+    }
+
+    @POST
+    @Path("/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response postToMain(JsonNode body) {
+        Caller caller = Caller.of(identity);
+        return created(chat.post(caller, null, body(body)));
+    }
+
+    private static String body(JsonNode body) {
+        PlainText.only(body, "body");
+        return PlainText.required(body, "body", ChatService.MAX_BODY);
+    }
+
+    private static Response created(SocialUpdate.Message message) {
+        return Response.created(URI.create("/api/v1/chat/threads/" + message.threadId() + "/messages/" + message.id()))
+                .entity(message).build();
+    }
+
+    private static UUID threadId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ChatService.noThread();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package com.activityfeed.social.tiles;
+
+import com.activityfeed.messages.FeedEvents;
+import com.activityfeed.messages.TileRef;
+import com.activityfeed.social.Fixtures;
+import com.activityfeed.testsupport.infra.InfraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static com.activityfeed.social.Fixtures.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+
+/** Folds announced on feed.changes move reactions and comments to the group; folded ids keep working. */
+@QuarkusTest
+@QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "social"))
+class FoldTest {
+    private static final String REACTIONS = "/api/v1/tiles/{tileId}/reactions/{type}";
+    private static final String COMMENTS = "/api/v1/tiles/{tileId}/comments";
+
+    @Test
+    void foldedTilesReactionsMergeOnePerUserAndTypeAndCommentsFollow() throws Exception {
+        String tenant = Fixtures.tenant();
+        UUID a = Fixtures.tile(tenant, "ada");
+        UUID b = Fixtures.tile(tenant, "ada");
+        as(tenant, "grace").put(REACTIONS, a, "hype").then().statusCode(200);
+        as(tenant, "grace").put(REACTIONS, b, "hype").then().statusCode(200);
+        as(tenant, "grace").put(REACTIONS, b, "respect").then().statusCode(200);
+        as(tenant, "linus").put(REACTIONS, a, "hype").then().statusCode(200);
+        as(tenant, "grace").body(Map.of("body", "on a")).post(COMMENTS, a).then().statusCode(201);
+        as(tenant, "linus").body(Map.of("body", "on b")).post(COMMENTS, b).then().statusCode(201);
+
+        UUID group = Fixtures.fold(tenant, List.of(a, b), List.of("ada"));
+
+        // Repeating grace's hype through a folded id: it exists on the group, so nothing new.
+        as(tenant, "grace").put(REACTIONS, a, "hype").then().statusCode(200)
+                .body("tileId", equalTo(group.toString()))
+                .body("counts.hype", equalTo(2)).body("counts.respect", equalTo(1))
+                .body("myReactions", contains("hype", "respect"));
+        as(tenant, "grace").get(COMMENTS, b).then().statusCode(200)
+                .body("items.body", contains("on a", "on b"))
+                .body("items.tileId", contains(group.toString(), group.toString()));
+        as(tenant, "grace").body(Map.of("body", "on the group via b")).post(COMMENTS, b).then().statusCode(201)
+                .body("tileId", equalTo(group.toString()));
+        as(tenant, "grace").get(COMMENTS, group).then().statusCode(200)
+                .body("items.body", containsInAnyOrder("on a", "on b", "on the group via b"));
+        assertThat(Fixtures.count("SELECT count(*) FROM reaction WHERE tile_id IN (?, ?)", a, b)).isZero();
+        assertThat(Fixtures.count("SELECT count(*) FROM reaction WHERE tile_id = ?", group)).isEqualTo(3);
+        // The group's actor may not react through a folded id either.
+        as(tenant, "ada").put(REACTIONS, b, "tribute").then().statusCode(403);
+    }
+
+    @Test
+    void anExpiredTileIsNoLongerATarget() {
+        String tenant = Fixtures.tenant();
+        UUID tile = Fixtures.tile(tenant, "ada");
+        Fixtures.announce(tenant, FeedEvents.TILE_REMOVED, tile, new TileRef(tile, "single", List.of("ada")), null);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                as(tenant, "grace").put(REACTIONS, tile, "hype").statusCode() == 404);
+        as(tenant, "grace").get(COMMENTS, tile).then().statusCode(404);
+    }
+}
