@@ -68,6 +68,7 @@ final class BenchStack implements AutoCloseable {
     /** The feed process's used heap after a full GC (jcmd), in bytes. */
     long feedHeapAfterGc() throws Exception {
         long pid = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .filter(p -> p.info().commandLine().map(c -> c.contains("-Dquarkus.http.port=" + feed.port() + " ")
                         && c.contains("feed-service")).orElse(false))
                 .findFirst().orElseThrow(() -> new IllegalStateException("feed process not found")).pid();

@@ -159,6 +159,19 @@ class StreamRouteTest {
     }
 
     @Test
+    void aLiveChangeThatSkipsNumbersIsPrecededByTheMissingOnesFromTheLog() {
+        try (SseClient sse = stream("ann")) {
+            sse.awaitEvent("feed.connected", WAIT);
+            append(1);
+            FeedChange hidden = StreamTestSupport.appendUnrelayed(changeLog, dataSource, tenant);
+            append(2);
+            List<SseClient.Event> events = sse.awaitEvents(4, e -> e.id() != null, WAIT);
+            assertThat(seqs(events)).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(events.get(1).data()).contains(hidden.tileId().toString());
+        }
+    }
+
+    @Test
     void resumeAtTheNewestIdSendsNothingOld() {
         append(3);
         try (SseClient sse = SseClient.to(streamUrl(null)).bearer(TestTokens.reader(tenant, "ann")).lastEventId(3).connect()) {
@@ -209,6 +222,14 @@ class StreamRouteTest {
         SseClient bad = SseClient.to(streamUrl("types=Bad%20Type")).bearer(TestTokens.reader(tenant, "ann")).connect();
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.header("Content-Type")).hasValue("application/problem+json");
+        // at most 50 names: 50 stream, 51 are refused
+        String fifty = String.join(",", java.util.stream.IntStream.range(0, 50).mapToObj(i -> "t" + i).toList());
+        try (SseClient ok = SseClient.to(streamUrl("types=" + fifty)).bearer(TestTokens.reader(tenant, "ann")).connect()) {
+            assertThat(ok.status()).isEqualTo(200);
+        }
+        SseClient tooMany = SseClient.to(streamUrl("types=" + fifty + ",t50")).bearer(TestTokens.reader(tenant, "ann")).connect();
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.errorBody()).contains("at most 50");
     }
 
     @Test

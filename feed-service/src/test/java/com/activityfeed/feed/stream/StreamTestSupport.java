@@ -43,6 +43,27 @@ final class StreamTestSupport {
         return appended;
     }
 
+    /**
+     * Appends one change that never reaches {@code feed.changes} (its outbox row is deleted in the
+     * same transaction): live streams see the next change skip a number.
+     */
+    static FeedChange appendUnrelayed(ChangeLog changeLog, AgroalDataSource dataSource, String tenant) {
+        UUID tileId = UUID.randomUUID();
+        ObjectNode data = MessageCodec.mapper().createObjectNode().put("id", tileId.toString()).put("hidden", true);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                FeedChange change = changeLog.append(c, tenant, new ChangeLog.Entry(FeedEvents.TILE_CREATED, tileId,
+                        null, null, List.of("badge_earned"), Instant.now(), data));
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_outbox WHERE tenant_id = ? AND seq = ?")) {
+                    ps.setString(1, tenant);
+                    ps.setLong(2, change.seq());
+                    ps.executeUpdate();
+                }
+                return change;
+            }
+        });
+    }
+
     static void prune(AgroalDataSource dataSource, String tenant, long upToSeq) throws Exception {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("DELETE FROM change_log WHERE tenant_id = ? AND seq <= ?")) {
