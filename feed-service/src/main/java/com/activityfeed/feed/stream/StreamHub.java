@@ -26,6 +26,7 @@ public class StreamHub {
     private final Counter delivered;
     private final Counter cutOff;
     private final Timer latency;
+    private final Timer fanoutLatency;
 
     public StreamHub(StreamConfig config, MeterRegistry registry) {
         this.config = config;
@@ -37,6 +38,13 @@ public class StreamHub {
                 .description("SSE clients cut off because they could not keep up").register(registry);
         this.latency = Timer.builder("feed.stream.delivery.latency")
                 .description("from the event's ingest (or social update) time to the write on the stream")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+        this.fanoutLatency = Timer.builder("feed.stream.fanout.latency")
+                .description("from the change's commit to the write on the stream: relay, feed.changes and fan-out")
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
@@ -109,9 +117,16 @@ public class StreamHub {
 
     void delivered(Frame frame, boolean live) {
         delivered.increment();
+        if (!live) {
+            return;
+        }
+        Instant now = Instant.now();
         Instant source = frame.change().sourceAt();
-        if (live && source != null) {
-            latency.record(Duration.between(source, Instant.now()));
+        if (source != null) {
+            latency.record(Duration.between(source, now));
+        }
+        if (frame.change().at() != null && !frame.isNotice()) {
+            fanoutLatency.record(Duration.between(frame.change().at(), now));
         }
     }
 

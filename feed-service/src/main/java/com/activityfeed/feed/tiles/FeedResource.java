@@ -1,29 +1,59 @@
 package com.activityfeed.feed.tiles;
 
 import com.activityfeed.web.Caller;
+import com.activityfeed.web.ProblemException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import java.util.List;
+
 @Path("/api/v1/feed")
+// JSON trees are written as text: the generated reflection-free serialisers do not know JsonNode
 @Produces(MediaType.APPLICATION_JSON)
+@Blocking
+@RolesAllowed({Caller.READER, Caller.ADMIN})
 public class FeedResource {
-    private final TileRepository tiles;
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 100;
+
+    private final TileQueries tiles;
     private final SecurityIdentity identity;
 
-    public FeedResource(TileRepository tiles, SecurityIdentity identity) {
+    public FeedResource(TileQueries tiles, SecurityIdentity identity) {
         this.tiles = tiles;
         this.identity = identity;
     }
 
     @GET
-    @Blocking
-    @RolesAllowed({Caller.READER, Caller.ADMIN})
-    public TileRepository.Page feed() {
-        return tiles.newest(Caller.of(identity).tenant(), 20);
+    public String feed(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                                 @QueryParam("order") String order, @QueryParam("types") List<String> types,
+                                 @QueryParam("source") List<String> source, @QueryParam("priority") List<String> priority,
+                                 @QueryParam("tags") List<String> tags, @QueryParam("actorId") String actorId,
+                                 @QueryParam("entityType") String entityType, @QueryParam("entityId") String entityId,
+                                 @QueryParam("from") String from, @QueryParam("to") String to,
+                                 @QueryParam("unread") String unread) {
+        Caller caller = Caller.of(identity);
+        FeedFilter filter = FeedFilter.parse(types, source, priority, tags, actorId, entityType, entityId, from, to, unread);
+        return tiles.feed(caller.tenant(), caller.userId(), filter, Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT), cursor,
+                Params.ascending(order)).json().toString();
+    }
+
+    @GET
+    @Path("/tiles/{id}")
+    public String tile(@PathParam("id") String id) {
+        Caller caller = Caller.of(identity);
+        ObjectNode tile = tiles.tile(caller.tenant(), caller.userId(), Params.id(id, "tile"));
+        if (tile == null) {
+            throw ProblemException.notFound("no tile " + id);
+        }
+        return tile.toString();
     }
 }

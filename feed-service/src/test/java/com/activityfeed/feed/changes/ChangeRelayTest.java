@@ -1,6 +1,6 @@
 package com.activityfeed.feed.changes;
 
-import com.activityfeed.feed.ingest.EventStore;
+import com.activityfeed.feed.ingest.EventIngestService;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.MessageCodec;
@@ -31,9 +31,9 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,
         initArgs = @ResourceArg(name = "database", value = "feed"))
 class ChangeRelayTest {
-    private final EventStore store;
+    private final EventIngestService store;
 
-    ChangeRelayTest(EventStore store) {
+    ChangeRelayTest(EventIngestService store) {
         this.store = store;
     }
 
@@ -44,8 +44,8 @@ class ChangeRelayTest {
         for (int i = 0; i < 3; i++) {
             UUID id = UUID.randomUUID();
             ids.add(id);
-            store.store(new RawEvent(1, id, tenant, "badge_earned", null, null, Instant.now(), Instant.now(),
-                    null, null, "api", Priority.HIGH, List.of(), null, null, null, null, null));
+            store.store(List.of(new RawEvent(1, id, tenant, "badge_earned", null, null, Instant.now(), Instant.now(),
+                    null, null, "api", Priority.HIGH, List.of(), null, null, null, null, null)));
         }
 
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(

@@ -1,70 +1,180 @@
 package com.activityfeed.ingest.events;
 
+import com.activityfeed.ingest.ids.EventIds;
 import com.activityfeed.ingest.publish.EventPublisher;
-import com.activityfeed.messages.Actor;
-import com.activityfeed.messages.EntityRef;
-import com.activityfeed.messages.Priority;
+import com.activityfeed.ingest.ratelimit.TenantRateLimiter;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.Problem;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
-/** Turns a request body into validated events and publishes them (walking skeleton: single events). */
+/**
+ * Turns request bodies into validated events (all or nothing), assigns ids, applies the tenant's
+ * rate limit and publishes; the answer is given only once Kafka acknowledged every event.
+ */
 @ApplicationScoped
 public class EventService {
-    private final EventPublisher publisher;
+    public static final int MAX_BATCH = 500;
+    private static final Pattern TRACEPARENT = Pattern.compile("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$");
 
-    public EventService(EventPublisher publisher) {
+    private final EventPublisher publisher;
+    private final TenantRateLimiter rateLimiter;
+    private final IngestMetrics metrics;
+    private final EventValidator validator;
+    private final EventIds ids;
+    private final Clock clock;
+
+    public EventService(EventPublisher publisher, TenantRateLimiter rateLimiter, IngestMetrics metrics,
+                        IngestConfig config) {
         this.publisher = publisher;
+        this.rateLimiter = rateLimiter;
+        this.metrics = metrics;
+        this.clock = Clock.systemUTC();
+        this.validator = new EventValidator(config.maxAhead(), config.maxBehind());
+        this.ids = new EventIds(clock);
     }
 
-    public Accepted accept(Caller caller, JsonNode body, String idempotencyKey) {
+    /** {@code POST /api/v1/events}: a single event object or {@code {"events": [...]}}. */
+    public Accepted post(Caller caller, JsonNode body, String headerKey, String traceparent) {
         if (body == null || !body.isObject()) {
-            throw ProblemException.badRequest("the body must be a JSON object");
+            throw reject("invalid", 1, ProblemException.badRequest("the body must be a JSON object: one event or {\"events\": [...]}"));
         }
+        boolean batch = body.has("events");
+        List<JsonNode> nodes = new ArrayList<>();
+        if (batch) {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("events")) {
+                    errors.add(new Problem.FieldError(null, name, "unknown field"));
+                }
+            });
+            JsonNode events = body.get("events");
+            if (!events.isArray()) {
+                errors.add(new Problem.FieldError(null, "events", "must be an array of events"));
+            } else if (events.isEmpty()) {
+                errors.add(new Problem.FieldError(null, "events", "must hold at least one event"));
+            } else if (events.size() > MAX_BATCH) {
+                errors.add(new Problem.FieldError(null, "events", "at most " + MAX_BATCH + " events, was " + events.size()));
+            }
+            if (!errors.isEmpty()) {
+                throw reject("invalid", events.isArray() ? Math.max(1, events.size()) : 1, ProblemException.validation(errors));
+            }
+            events.forEach(nodes::add);
+            if (headerKey != null) {
+                throw reject("invalid", nodes.size(), ProblemException.badRequest(
+                        "the Idempotency-Key header is for a single event; give each event of a batch its own idempotencyKey"));
+            }
+        } else {
+            nodes.add(body);
+        }
+        for (JsonNode node : nodes) {
+            JsonNode tenantId = node.path("tenantId");
+            if (tenantId.isTextual() && !tenantId.asText().equals(caller.tenant()) && !caller.hasRole(Caller.PLATFORM)) {
+                throw reject("forbidden", nodes.size(), ProblemException.forbidden(
+                        "only the platform role may post events for another tenant"));
+            }
+        }
+        List<RawEvent> events = prepare(nodes, batch, caller.tenant(), headerKey);
+        publish(events, traceparent);
+        return Accepted.of(events);
+    }
+
+    /**
+     * Validates event objects for {@code tenant} and gives them ids; throws one 400 listing every fault.
+     *
+     * @param headerKey the {@code Idempotency-Key} header of a single event, or null
+     */
+    public List<RawEvent> prepare(List<JsonNode> nodes, boolean batch, String tenant, String headerKey) {
+        Instant now = clock.instant();
         List<Problem.FieldError> errors = new ArrayList<>();
-        String type = body.path("type").asText("");
-        if (!type.matches("^[a-z][a-z0-9_.-]{0,63}$")) {
-            errors.add(new Problem.FieldError(null, "type", "must match ^[a-z][a-z0-9_.-]{0,63}$"));
-        }
-        Instant occurredAt = Instant.now();
-        if (body.hasNonNull("occurredAt")) {
-            try {
-                occurredAt = Instant.parse(body.get("occurredAt").asText());
-            } catch (DateTimeParseException e) {
-                errors.add(new Problem.FieldError(null, "occurredAt", "must be an RFC 3339 time"));
+        List<EventValidator.Draft> drafts = new ArrayList<>(nodes.size());
+        Map<String, Integer> keys = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Integer index = batch ? i : null;
+            EventValidator.Draft draft = validator.validate(nodes.get(i), index, now, errors);
+            drafts.add(draft);
+            if (draft == null) {
+                continue;
+            }
+            String key = draft.idempotencyKey();
+            if (!batch && headerKey != null) {
+                if (key != null && !key.equals(headerKey)) {
+                    errors.add(new Problem.FieldError(null, "idempotencyKey", "differs from the Idempotency-Key header"));
+                } else if (headerKey.isBlank() || headerKey.length() > EventValidator.MAX_IDEMPOTENCY_KEY) {
+                    errors.add(new Problem.FieldError(null, "Idempotency-Key",
+                            "must be 1 to " + EventValidator.MAX_IDEMPOTENCY_KEY + " characters"));
+                }
+            }
+            if (key != null) {
+                Integer first = keys.putIfAbsent((draft.tenantId() == null ? tenant : draft.tenantId()) + "\n" + key, i);
+                if (first != null) {
+                    errors.add(new Problem.FieldError(index, "idempotencyKey",
+                            "repeats the key of event " + first + " in this batch"));
+                }
             }
         }
         if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
+            throw reject("invalid", nodes.size(), ProblemException.validation(errors));
         }
-        JsonNode actor = body.path("actor");
-        JsonNode entity = body.path("entity");
-        String key = body.hasNonNull("idempotencyKey") ? body.get("idempotencyKey").asText() : idempotencyKey;
-        UUID id = key == null ? UUID.randomUUID()
-                : UUID.nameUUIDFromBytes((caller.tenant() + "\n" + key).getBytes(StandardCharsets.UTF_8));
-        RawEvent event = new RawEvent(RawEvent.VERSION, id, caller.tenant(), type,
-                actor.isObject() ? new Actor(actor.path("id").asText(null), actor.path("name").asText(null)) : null,
-                entity.isObject() ? new EntityRef(entity.path("type").asText(null), entity.path("id").asText(null),
-                        entity.path("name").asText(null)) : null,
-                occurredAt, Instant.now(), null, null, "api", Priority.NORMAL, List.of(), null, null, null,
-                body.path("payload").isObject() ? (ObjectNode) body.get("payload") : null, key);
-        publisher.publish(List.of(event));
-        return new Accepted(List.of(new Accepted.Item(id, key)));
+        List<RawEvent> events = new ArrayList<>(drafts.size());
+        for (EventValidator.Draft d : drafts) {
+            String eventTenant = d.tenantId() == null ? tenant : d.tenantId();
+            String key = d.idempotencyKey() != null ? d.idempotencyKey() : (batch ? null : headerKey);
+            UUID id = key == null ? ids.next() : EventIds.fromKey(eventTenant, key);
+            events.add(new RawEvent(RawEvent.VERSION, id, eventTenant, d.type(), d.actor(), d.entity(),
+                    d.occurredAt(), now, d.title(), d.description(), d.source(), d.priority(), d.tags(),
+                    d.correlationId(), d.expiresAt(), d.change(), d.payload(), key));
+        }
+        return events;
     }
 
+    /** Applies the rate limit and publishes; returns once Kafka acknowledged every event. */
+    public void publish(List<RawEvent> events, String traceparent) {
+        if (events.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> byTenant = new LinkedHashMap<>();
+        events.forEach(e -> byTenant.merge(e.tenantId(), 1, Integer::sum));
+        try {
+            rateLimiter.acquire(byTenant);
+        } catch (ProblemException e) {
+            throw reject("rate_limited", events.size(), e);
+        }
+        long start = System.nanoTime();
+        try {
+            publisher.publish(events, traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null);
+        } catch (ProblemException e) {
+            throw reject("unavailable", events.size(), e);
+        }
+        metrics.publishLatency(Duration.ofNanos(System.nanoTime() - start));
+        metrics.accepted(events.getFirst().source(), events.size());
+    }
+
+    private ProblemException reject(String reason, int events, ProblemException e) {
+        metrics.rejected(reason, events);
+        return e;
+    }
+
+    /** The 202 body: each event's id and key, in request order. */
     public record Accepted(List<Item> events) {
         public record Item(UUID id, String idempotencyKey) {
+        }
+
+        public static Accepted of(List<RawEvent> events) {
+            return new Accepted(events.stream().map(e -> new Item(e.id(), e.idempotencyKey())).toList());
         }
     }
 }

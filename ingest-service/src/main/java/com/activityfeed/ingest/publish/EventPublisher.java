@@ -56,13 +56,21 @@ public class EventPublisher {
         this.producer = new KafkaProducer<>(config);
     }
 
-    public void publish(List<RawEvent> events) {
+    /**
+     * Sends every event and waits for all acknowledgements.
+     *
+     * @param traceparent W3C trace context of the request, carried as a Kafka header; may be null
+     */
+    public void publish(List<RawEvent> events, String traceparent) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
         try {
             for (RawEvent event : events) {
                 ProducerRecord<String, String> record =
                         new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), MessageCodec.write(event));
+                if (traceparent != null) {
+                    record.headers().add(Topics.HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
+                }
                 if (event.correlationId() != null) {
                     record.headers().add(Topics.HEADER_CORRELATION_ID, event.correlationId().getBytes(StandardCharsets.UTF_8));
                 }
@@ -79,6 +87,7 @@ public class EventPublisher {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
+            acks.forEach(a -> a.cancel(false));
             LOG.warnf("Kafka did not acknowledge %d event(s) within %s", events.size(), timeout);
             throw unavailable();
         } catch (ExecutionException e) {

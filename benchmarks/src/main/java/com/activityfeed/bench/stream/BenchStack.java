@@ -1,0 +1,100 @@
+package com.activityfeed.bench.stream;
+
+import com.activityfeed.testsupport.infra.Infra;
+import com.activityfeed.testsupport.infra.Ports;
+import com.activityfeed.testsupport.infra.ServiceProcess;
+import com.activityfeed.testsupport.infra.TestTokens;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Real infrastructure plus packaged ingest-service and feed-service processes for the stream
+ * benchmarks; everything is stopped when the benchmark's JVM exits.
+ */
+final class BenchStack implements AutoCloseable {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Infra infra;
+    final ServiceProcess ingest;
+    final ServiceProcess feed;
+
+    BenchStack(String feedHeap) {
+        infra = Infra.shared();
+        Path logs = Infra.root().resolve("benchmarks/target/service-logs");
+        ingest = ServiceProcess.start("ingest-service", Ports.free(),
+                ServiceProcess.environment(infra, null, TestTokens.SECRET), logs);
+        Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
+        env.put("AFP_HEAP", feedHeap);
+        feed = ServiceProcess.start("feed-service", Ports.free(), env, logs);
+    }
+
+    /** Posts one high-priority event (never grouped) titled {@code title}; completes with the status. */
+    CompletableFuture<Integer> post(String tenant, String token, String title) {
+        // the marker goes in the title and the payload: tiles carry both (SPEC §4)
+        String body = "{\"type\":\"bench_tick\",\"priority\":\"high\",\"title\":\"" + title
+                + "\",\"payload\":{\"marker\":\"" + title + "\"}}";
+        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(ingest.url("/api/v1/events")))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+                .thenApply(HttpResponse::statusCode);
+    }
+
+    /** One line of the feed's Prometheus metrics, e.g. a quantile of the delivery latency. */
+    String metric(String prefix) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create(feed.url("/q/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        StringBuilder lines = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(prefix)) {
+                lines.append(line).append('\n');
+            }
+        }
+        return lines.toString();
+    }
+
+    /** The feed process's used heap after a full GC (jcmd), in bytes. */
+    long feedHeapAfterGc() throws Exception {
+        long pid = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("-Dquarkus.http.port=" + feed.port() + " ")
+                        && c.contains("feed-service")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("feed process not found")).pid();
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (int i = 0; i < 2; i++) {
+            Process gc = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            gc.waitFor(60, TimeUnit.SECONDS);
+        }
+        Process heap = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String info = new String(heap.getInputStream().readAllBytes());
+        heap.waitFor(60, TimeUnit.SECONDS);
+        // "PSYoungGen total 12345K, used 678K" and "ParOldGen total ..K, used ..K" (the services run ParallelGC)
+        Matcher used = Pattern.compile("(PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K").matcher(info);
+        long kib = 0;
+        while (used.find()) {
+            kib += Long.parseLong(used.group(2));
+        }
+        if (kib == 0) {
+            throw new IllegalStateException("cannot read heap use from: " + info);
+        }
+        return kib * 1024;
+    }
+
+    @Override
+    public void close() {
+        feed.close();
+        ingest.close();
+    }
+}

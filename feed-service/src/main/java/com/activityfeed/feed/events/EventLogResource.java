@@ -1,0 +1,91 @@
+package com.activityfeed.feed.events;
+
+import com.activityfeed.feed.tiles.Cursors;
+import com.activityfeed.feed.tiles.FeedFilter;
+import com.activityfeed.feed.tiles.Params;
+import com.activityfeed.feed.tiles.TileQueries;
+import com.activityfeed.web.Caller;
+import com.activityfeed.web.ProblemException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.UUID;
+
+@Path("/api/v1/feed")
+// JSON trees are written as text: the generated reflection-free serialisers do not know JsonNode
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+@RolesAllowed({Caller.READER, Caller.ADMIN})
+public class EventLogResource {
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 500;
+
+    private final EventLogRepository events;
+    private final TileQueries tiles;
+    private final SecurityIdentity identity;
+
+    public EventLogResource(EventLogRepository events, TileQueries tiles, SecurityIdentity identity) {
+        this.events = events;
+        this.tiles = tiles;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("/events")
+    public String log(@QueryParam("since") String since, @QueryParam("limit") String limit,
+                                       @QueryParam("types") List<String> types, @QueryParam("source") List<String> source,
+                                       @QueryParam("entityType") String entityType,
+                                       @QueryParam("entityId") String entityId) {
+        Caller caller = Caller.of(identity);
+        FeedFilter f = FeedFilter.parse(types, source, null, null, null, entityType, entityId, null, null, null);
+        EventLogRepository.LogFilter filter = new EventLogRepository.LogFilter(f.types(), f.sources(), f.entityType(),
+                f.entityId());
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        if (since == null) {
+            return events.arrivals(caller.tenant(), 0L, null, filter, n).json().toString();
+        }
+        if (Cursors.isCursor(since)) {
+            return events.arrivals(caller.tenant(), Cursors.log(since), null, filter, n).json().toString();
+        }
+        return events.arrivals(caller.tenant(), null, FeedFilter.time("since", since), filter, n).json().toString();
+    }
+
+    @GET
+    @Path("/events/{id}")
+    public String event(@PathParam("id") String id) {
+        Caller caller = Caller.of(identity);
+        UUID eventId = Params.id(id, "event");
+        ObjectNode event = events.event(caller.tenant(), eventId);
+        if (event == null) {
+            throw ProblemException.notFound("no event " + id);
+        }
+        ObjectNode tile = event.hasNonNull("tileId")
+                ? tiles.tile(caller.tenant(), caller.userId(), UUID.fromString(event.get("tileId").asText())) : null;
+        event.set("tile", tile);
+        return event.toString();
+    }
+
+    @GET
+    @Path("/entities/{type}/{id}/events")
+    public String timeline(@PathParam("type") String type, @PathParam("id") String id,
+                                            @QueryParam("since") String since, @QueryParam("limit") String limit) {
+        Caller caller = Caller.of(identity);
+        if (type.length() > 64 || id.length() > 128) {
+            throw ProblemException.badRequest("entity type is at most 64 characters, entity id at most 128");
+        }
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        if (since != null && Cursors.isCursor(since)) {
+            return events.timeline(caller.tenant(), type, id, Cursors.timeline(since), null, n).json().toString();
+        }
+        return events.timeline(caller.tenant(), type, id, null, FeedFilter.time("since", since), n).json().toString();
+    }
+}

@@ -1,0 +1,32 @@
+package com.activityfeed.feed.housekeeping;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+
+/** Runs housekeeping on every replica; row locks make concurrent runs safe. */
+@ApplicationScoped
+public class HousekeepingJob {
+    private static final Logger LOG = Logger.getLogger(HousekeepingJob.class);
+
+    private final HousekeepingService service;
+
+    public HousekeepingJob(HousekeepingService service) {
+        this.service = service;
+    }
+
+    @Scheduled(every = "${feed.housekeeping.every:30s}", delayed = "${feed.housekeeping.delay:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void run() {
+        try {
+            while (service.expireDue(Instant.now()) > 0) {
+                // one transaction per batch, until nothing is due
+            }
+            service.pruneChanges(Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf("housekeeping failed, next run retries: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package com.activityfeed.feed.ingest;
+
+import com.activityfeed.messages.Topics;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends a message that can never be processed to {@code activity.raw.dlq}, with the reason and
+ * its origin in headers (the shared Topics.HEADER_* names), and waits for the
+ * acknowledgement, so the offset is committed only once the message is safe in the DLQ.
+ */
+@ApplicationScoped
+public class DeadLetterPublisher {
+    private final KafkaProducer<String, String> producer;
+
+    public DeadLetterPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        config.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
+        this.producer = new KafkaProducer<>(config);
+    }
+
+    public void send(ConsumerRecord<String, String> record, Throwable error) {
+        ProducerRecord<String, String> dead = new ProducerRecord<>(Topics.dlq(Topics.ACTIVITY_RAW), record.key(), record.value());
+        dead.headers().add(Topics.HEADER_ERROR, bytes(String.valueOf(error.getMessage())));
+        dead.headers().add(Topics.HEADER_ERROR_CLASS, bytes(error.getClass().getSimpleName()));
+        dead.headers().add(Topics.HEADER_ORIGINAL_TOPIC, bytes(record.topic()));
+        dead.headers().add(Topics.HEADER_ORIGINAL_PARTITION, bytes(Integer.toString(record.partition())));
+        dead.headers().add(Topics.HEADER_ORIGINAL_OFFSET, bytes(Long.toString(record.offset())));
+        try {
+            producer.send(dead).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while dead-lettering", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot dead-letter " + record.topic() + "/" + record.partition() + "@"
+                    + record.offset(), e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,41 @@
+package com.activityfeed.ingest.events;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+
+/** Prometheus meters of ingest: accepted and rejected events, batch sizes, publish latency. */
+@ApplicationScoped
+public class IngestMetrics {
+    private final MeterRegistry registry;
+    private final DistributionSummary batchSize;
+    private final Timer publishLatency;
+
+    public IngestMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.batchSize = DistributionSummary.builder("ingest.batch.size")
+                .description("events per accepted request").baseUnit("events")
+                .publishPercentileHistogram().register(registry);
+        this.publishLatency = Timer.builder("ingest.publish.latency")
+                .description("time from send to the broker's acknowledgement of a whole request")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    public void accepted(String source, int events) {
+        Counter.builder("ingest.events.accepted").tag("source", source).register(registry).increment(events);
+        batchSize.record(events);
+    }
+
+    /** Events refused, by reason (invalid, forbidden, rate_limited, unavailable, too_large, ...). */
+    public void rejected(String reason, int events) {
+        Counter.builder("ingest.events.rejected").tag("reason", reason).register(registry).increment(events);
+    }
+
+    public void publishLatency(Duration duration) {
+        publishLatency.record(duration);
+    }
+}

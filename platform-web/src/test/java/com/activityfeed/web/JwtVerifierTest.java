@@ -1,0 +1,124 @@
+package com.activityfeed.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JwtVerifierTest {
+    private static final String SECRET = "a-secret-of-at-least-thirty-two-characters";
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JwtVerifier verifier = JwtVerifier.hs256(SECRET, "activity-feed", Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void acceptsAValidTokenAndReadsItsClaims() {
+        Caller caller = verifier.verify(hs256(SECRET, header("HS256"), claims()));
+
+        assertThat(caller.userId()).isEqualTo("ada");
+        assertThat(caller.tenant()).isEqualTo("acme");
+        assertThat(caller.name()).isEqualTo("Ada");
+        assertThat(caller.roles()).containsExactly("reader");
+    }
+
+    @Test
+    void refusesExpiredWrongIssuerWrongSignatureAndNoneAlgorithm() {
+        assertRefused(hs256(SECRET, header("HS256"), claims().put("exp", NOW.minusSeconds(3600).getEpochSecond())), "expired");
+        assertRefused(hs256(SECRET, header("HS256"), claims().put("iss", "someone-else")), "issuer");
+        assertRefused(hs256("another-secret-of-at-least-thirty-two-chars", header("HS256"), claims()), "signature");
+        String unsigned = b64(header("none").toString()) + "." + b64(claims().toString()) + ".";
+        assertRefused(unsigned, "malformed");
+        String noneWithSignature = b64(header("none").toString()) + "." + b64(claims().toString()) + ".c2ln";
+        assertRefused(noneWithSignature, "algorithm none");
+    }
+
+    @Test
+    void refusesMissingClaimsAndGarbage() {
+        ObjectNode noExp = claims();
+        noExp.remove("exp");
+        assertRefused(hs256(SECRET, header("HS256"), noExp), "expiry");
+        assertRefused(hs256(SECRET, header("HS256"), claims().put("tenant", "Not_Valid")), "tenant");
+        assertRefused(hs256(SECRET, header("HS256"), claims().put("sub", "")), "sub");
+        assertRefused("not-a-token", "malformed");
+        assertRefused("a.b.c", "malformed");
+        assertRefused("", "malformed");
+    }
+
+    @Test
+    void leewayOfThirtySecondsAroundExpiry() {
+        assertThat(verifier.verify(hs256(SECRET, header("HS256"), claims().put("exp", NOW.minusSeconds(30).getEpochSecond()))))
+                .isNotNull();
+        assertRefused(hs256(SECRET, header("HS256"), claims().put("exp", NOW.minusSeconds(31).getEpochSecond())), "expired");
+    }
+
+    @Test
+    void secretShorterThan32CharactersIsRefusedAtStart() {
+        assertThatThrownBy(() -> JwtVerifier.hs256("x".repeat(31), "activity-feed", Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(JwtVerifier.hs256("x".repeat(32), "activity-feed", Clock.systemUTC())).isNotNull();
+    }
+
+    @Test
+    void rs256WithAPublicKeyAndNoHmacConfusion() throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----";
+        JwtVerifier rsa = JwtVerifier.rs256(pem, "activity-feed", Clock.fixed(NOW, ZoneOffset.UTC));
+        String input = b64(header("RS256").toString()) + "." + b64(claims().toString());
+        Signature signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(keys.getPrivate());
+        signer.update(input.getBytes(StandardCharsets.US_ASCII));
+        String token = input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+
+        assertThat(rsa.verify(token).userId()).isEqualTo("ada");
+        // An HS256 token signed with the public key as secret must not pass (algorithm confusion).
+        String confused = hs256(pem, header("HS256"), claims());
+        assertThatThrownBy(() -> rsa.verify(confused)).isInstanceOf(JwtVerifier.InvalidTokenException.class);
+    }
+
+    private void assertRefused(String token, String reason) {
+        assertThatThrownBy(() -> verifier.verify(token))
+                .isInstanceOf(JwtVerifier.InvalidTokenException.class)
+                .hasMessageContaining(reason.equals("algorithm none") ? "none" : reason);
+    }
+
+    private static ObjectNode header(String alg) {
+        return JSON.createObjectNode().put("alg", alg).put("typ", "JWT");
+    }
+
+    private static ObjectNode claims() {
+        ObjectNode claims = JSON.createObjectNode().put("iss", "activity-feed").put("sub", "ada").put("tenant", "acme")
+                .put("name", "Ada").put("exp", NOW.plusSeconds(600).getEpochSecond());
+        claims.putArray("groups").add("reader");
+        return claims;
+    }
+
+    private static String hs256(String secret, ObjectNode header, ObjectNode claims) {
+        String input = b64(header.toString()) + "." + b64(claims.toString());
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return input + "." + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String b64(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
