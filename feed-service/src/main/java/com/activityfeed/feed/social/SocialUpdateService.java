@@ -45,6 +45,7 @@ public class SocialUpdateService {
             if (!firstDelivery(c, update.id())) {
                 return false;
             }
+            lockTenantSequence(c, update.tenantId());
             switch (update.kind()) {
                 case REACTION_UPDATED -> reaction(c, update);
                 case COMMENT_CREATED -> comment(c, update, 1);
@@ -63,6 +64,18 @@ public class SocialUpdateService {
                 "INSERT INTO social_update_applied (id) VALUES (?) ON CONFLICT (id) DO NOTHING")) {
             ps.setObject(1, id);
             return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Takes the tenant's sequence row first, as the feed core's writers do, so this transaction and
+     * a concurrent fold are serialised in one lock order (never a deadlock) and the fold's moves of
+     * {@code tile_reaction} and {@code tile_social} are either all visible here or all after.
+     */
+    private static void lockTenantSequence(Connection c, String tenant) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM tenant_seq WHERE tenant_id = ? FOR UPDATE")) {
+            ps.setString(1, tenant);
+            ps.executeQuery().close();
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.UUID;
 record TileTarget(UUID id, List<String> types) {
 
     /**
-     * Resolves the alias and share-locks the tile row, so that a fold of this tile either finished
-     * before (and the update lands on the group) or waits until this update is applied (and the
-     * fold then moves it with the rest).
+     * Resolves the alias and share-locks the tile row (after the tenant's sequence row, the feed
+     * core's lock order), so that a fold of this tile either finished before (and the update lands
+     * on the group) or waits until this update is applied (and the fold then moves it with the rest).
      */
     static TileTarget lock(Connection c, String tenant, UUID tileId) throws SQLException {
         if (tileId == null) {

@@ -20,16 +20,19 @@ public class RejectionMetrics {
     }
 
     void install(@Observes Router router) {
-        router.route("/api/*").order(Integer.MIN_VALUE).handler(ctx -> {
-            ctx.addBodyEndHandler(v -> {
-                int status = ctx.response().getStatusCode();
-                if (status >= 400) {
-                    Counter.builder("ingest.requests.rejected").tag("reason", reason(status))
-                            .register(registry).increment();
-                }
-            });
-            ctx.next();
+        router.route("/api/v1/events").order(Integer.MIN_VALUE).handler(this::countRejections);
+        router.route("/api/v1/webhooks/*").order(Integer.MIN_VALUE).handler(this::countRejections);
+    }
+
+    private void countRejections(io.vertx.ext.web.RoutingContext ctx) {
+        ctx.addBodyEndHandler(v -> {
+            int status = ctx.response().getStatusCode();
+            if (status >= 400) {
+                Counter.builder("ingest.requests.rejected").tag("reason", reason(status))
+                        .register(registry).increment();
+            }
         });
+        ctx.next();
     }
 
     static String reason(int status) {

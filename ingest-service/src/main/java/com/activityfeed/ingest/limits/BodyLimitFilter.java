@@ -3,8 +3,10 @@ package com.activityfeed.ingest.limits;
 import com.activityfeed.web.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,7 +32,7 @@ public class BodyLimitFilter {
                 tooLarge(ctx);
                 return;
             }
-            if (hasBody(ctx.request().method())) {
+            if (collected(ctx)) {
                 // Collected on the event loop: cheaper than the resource reading a blocking stream,
                 // and a streamed body over the limit fails here with a 413 we can write.
                 collector.handle(ctx);
@@ -41,7 +43,7 @@ public class BodyLimitFilter {
         router.route().order(Integer.MIN_VALUE + 2).handler(ctx -> {
             // An empty body leaves no buffer behind; give the resource an empty one to read,
             // or it would wait for a body the collector already consumed.
-            if (hasBody(ctx.request().method()) && ctx.body().buffer() == null) {
+            if (collected(ctx) && ctx.body().buffer() == null) {
                 ctx.setBody(Buffer.buffer());
             }
             ctx.next();
@@ -55,8 +57,15 @@ public class BodyLimitFilter {
         });
     }
 
-    private static boolean hasBody(HttpMethod method) {
-        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    /**
+     * HTTP/1.x bodies only: over HTTP/2 the REST layer cannot take a body already read (it pauses
+     * the ended stream), so there it reads the body itself, bounded by max-body-size; a stream over
+     * the limit without Content-Length then gets the framework's bare 413.
+     */
+    private static boolean collected(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        return ctx.request().version() != HttpVersion.HTTP_2
+                && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH);
     }
 
     private static boolean tooLarge(String contentLength) {
@@ -67,7 +76,7 @@ public class BodyLimitFilter {
         }
     }
 
-    private static void tooLarge(io.vertx.ext.web.RoutingContext ctx) {
+    private static void tooLarge(RoutingContext ctx) {
         JsonObject problem = new JsonObject()
                 .put("type", "https://activity-feed.dev/problems/413")
                 .put("title", "Content too large")

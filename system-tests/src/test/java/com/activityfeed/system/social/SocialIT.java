@@ -99,6 +99,14 @@ class SocialIT {
         assertThat(tileSocial(tile)).containsExactly(1L, 0L, 0L, 1L, 3L);
         assertThat(feedReactions(tile, "grace")).containsExactly("hype");
 
+        // The feed's own tile answers the new counts, and the reader's own reactions.
+        JsonNode asGrace = tile(tenant, tile, "grace");
+        assertThat(asGrace.path("reactions").path("hype").asLong()).isEqualTo(1);
+        assertThat(asGrace.path("commentCount").asLong()).isEqualTo(1);
+        assertThat(asGrace.path("myReactions").toString()).isEqualTo("[\"hype\"]");
+        assertThat(asGrace.path("seq").asLong()).isEqualTo(3);
+        assertThat(tile(tenant, tile, "linus").path("myReactions").toString()).isEqualTo("[]");
+
         // Reader B's live stream gets both, with their change numbers as ids.
         SseClient.Event live = stream.awaitEvent(FeedEvents.REACTION_UPDATED, Duration.ofSeconds(10));
         assertThat(live.seq()).isEqualTo(2);
@@ -140,12 +148,52 @@ class SocialIT {
     }
 
     /**
+     * Three events of one type fold into a group: reactions made on the singles before the fold
+     * merge on the group (one per user and type), and a reaction through a folded id lands there.
+     */
+    @Test
+    @Order(3)
+    void reactionsFollowAFoldAndAFoldedIdKeepsWorking() throws Exception {
+        String tenant = "fold-" + UUID.randomUUID().toString().substring(0, 8);
+        String first = postEvent(tenant, "ada", "normal");
+        String second = postEvent(tenant, "ada", "normal");
+        for (String single : List.of(first, second)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> send("PUT", system.social,
+                    "/api/v1/tiles/" + single + "/reactions/hype", reader(tenant, "grace"), null).statusCode() == 200);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> tile(tenant, first, "grace").path("reactions").path("hype").asLong() == 1
+                && tile(tenant, second, "grace").path("reactions").path("hype").asLong() == 1);
+
+        post(tenant, "linus", "normal");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "group".equals(tile(tenant, first, "grace").path("kind").asText()));
+        String group = tile(tenant, first, "grace").path("id").asText();
+        assertThat(group).isNotIn(first, second);
+        JsonNode merged = tile(tenant, group, "grace");
+        assertThat(merged.path("reactions").path("hype").asLong()).isEqualTo(1);
+        assertThat(merged.path("myReactions").toString()).isEqualTo("[\"hype\"]");
+
+        // social learns the fold from feed.changes; then a reaction through the folded id is the group's.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<String> r = send("PUT", system.social, "/api/v1/tiles/" + second + "/reactions/respect",
+                    reader(tenant, "grace"), null);
+            return r.statusCode() == 200 && JSON.readTree(r.body()).path("tileId").asText().equals(group);
+        });
+        HttpResponse<String> forbidden = send("PUT", system.social, "/api/v1/tiles/" + second + "/reactions/tribute",
+                reader(tenant, "linus"), null);
+        assertThat(forbidden.statusCode()).as("linus is an actor of the group").isEqualTo(403);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tile(tenant, group, "grace").path("reactions").path("respect").asLong() == 1);
+        JsonNode after = tile(tenant, group, "grace");
+        assertThat(after.path("reactions").path("hype").asLong()).isEqualTo(1);
+        assertThat(after.path("myReactions").toString()).isEqualTo("[\"hype\",\"respect\"]");
+    }
+
+    /**
      * The broker is down when the reaction commits, so the send cannot happen; social-service is
      * then killed (SIGKILL) before it could ever send. After the broker and social come back, the
      * outbox delivers the update and the feed shows it.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void aReactionCommittedWhileKafkaIsDownAndSocialIsKilledStillReachesTheFeed() throws Exception {
         String tenant = "outbox-" + UUID.randomUUID().toString().substring(0, 8);
         String tile = postEvent(tenant, "ada");
@@ -180,18 +228,33 @@ class SocialIT {
         return TestTokens.reader(tenant, user);
     }
 
-    /** Posts an event by {@code actor} and waits for its tile in the feed. */
+    /** Posts a high-priority (never grouped) event by {@code actor} and waits for its tile in the feed. */
     private static String postEvent(String tenant, String actor) throws Exception {
-        HttpResponse<String> posted = send("POST", system.ingest, "/api/v1/events", TestTokens.ingest(tenant), """
-                {"type":"badge_earned","priority":"high","actor":{"id":"%s","name":"Ada"},
-                 "entity":{"type":"badge","id":"b1","name":"Sprint Champion"}}""".formatted(actor));
-        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
-        String id = JSON.readTree(posted.body()).path("events").get(0).path("id").asText();
+        return postEvent(tenant, actor, "high");
+    }
+
+    private static String postEvent(String tenant, String actor, String priority) throws Exception {
+        String id = post(tenant, actor, priority);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             HttpResponse<String> feed = send("GET", system.feed, "/api/v1/feed", reader(tenant, "grace"), null);
             return feed.statusCode() == 200 && JSON.readTree(feed.body()).path("items").findValuesAsText("id").contains(id);
         });
         return id;
+    }
+
+    private static String post(String tenant, String actor, String priority) throws Exception {
+        HttpResponse<String> posted = send("POST", system.ingest, "/api/v1/events", TestTokens.ingest(tenant), """
+                {"type":"badge_earned","priority":"%s","actor":{"id":"%s","name":"Ada"},
+                 "entity":{"type":"badge","id":"b1","name":"Sprint Champion"}}""".formatted(priority, actor));
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        return JSON.readTree(posted.body()).path("events").get(0).path("id").asText();
+    }
+
+    /** The feed's tile (a folded id answers its group) as {@code user} sees it. */
+    private static JsonNode tile(String tenant, String id, String user) throws Exception {
+        HttpResponse<String> response = send("GET", system.feed, "/api/v1/feed/tiles/" + id, reader(tenant, user), null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
     }
 
     private static HttpResponse<String> send(String method, com.activityfeed.testsupport.infra.ServiceProcess service,
