@@ -5,6 +5,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 missing=()
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 # icons and reactions are emoji: without a colour emoji font the screenshots show empty boxes
@@ -19,6 +21,13 @@ fi
 # Debian enables an nginx service on install; the tests run their own nginx on free ports.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
   systemctl stop nginx || true
+fi
+
+# playwright-core needs Node.js 20 or later (Debian 12's own nodejs package is 18)
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" -lt 20 ]; then
+  echo "setup.sh: Node.js $node_major found; the browser tests need Node.js 20 or later" >&2
+  exit 1
 fi
 
 cd "$here"
