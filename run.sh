@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 source scripts/env.sh
 ensure_java
 ensure_postgres
+ensure_nginx
 
 needs_build=false
 for module in ingest-service feed-service social-service; do

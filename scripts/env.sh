@@ -34,3 +34,13 @@ ensure_postgres() {
     apt_install postgresql
   fi
 }
+
+ensure_nginx() {
+  if [ ! -x /usr/sbin/nginx ]; then
+    apt_install nginx
+    # Debian starts a default nginx on install; the project runs its own on its own ports.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet nginx 2>/dev/null; then
+      systemctl stop nginx || true
+    fi
+  fi
+}

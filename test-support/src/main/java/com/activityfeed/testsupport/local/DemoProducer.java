@@ -37,7 +37,8 @@ public final class DemoProducer implements AutoCloseable {
             new String[]{"ship-it", "Ship It Friday"}, new String[]{"zero-inbox", "Zero Inbox"},
             new String[]{"docs-week", "Docs Week"});
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final String eventsUrl;
     private final String token;
     private final Random random = new Random(42);
