@@ -47,7 +47,7 @@ public final class FeedQueryBenchmark {
             cases.put("feed, first page (20)", new String[]{fresh, "/api/v1/feed"});
             cases.put("feed, limit=100", new String[]{fresh, "/api/v1/feed?limit=100"});
             cases.put("feed, deep page via cursor", new String[]{fresh, null});
-            cases.put("feed, types+source filter", new String[]{fresh, "/api/v1/feed?types=xp_rank_up&source=github"});
+            cases.put("feed, types+source filter", new String[]{fresh, "/api/v1/feed?types=xp_rank_up&source=api"});
             cases.put("feed, actorId filter", new String[]{fresh, "/api/v1/feed?actorId=u42"});
             cases.put("feed, unread=true (reader)", new String[]{reader, "/api/v1/feed?unread=true"});
             cases.put("unread-count, nothing read (capped)", new String[]{fresh, "/api/v1/feed/unread-count"});

@@ -106,6 +106,8 @@ public class EventIngestService {
         private final Map<UUID, RawEvent> batchEvents = new HashMap<>();
         private final List<Object[]> tileAssignments = new ArrayList<>();
         private final List<Object[]> aliases = new ArrayList<>();
+        // social counts only go into the changes' data; read once per group and batch (a reaction meanwhile is its own change)
+        private final Map<UUID, TileSocialStore.Social> socialCache = new HashMap<>();
         private long nextSeq;
 
         TenantBatch(Connection c, String tenant) {
@@ -234,6 +236,7 @@ public class EventIngestService {
             flushAliases();
             social.moveToGroup(c, tenant, groupId, folded);
             TileSocialStore.Social merged = social.get(c, groupId);
+            socialCache.put(groupId, merged);
             if (!folded.isEmpty()) {
                 ObjectNode foldedData = MessageCodec.mapper().createObjectNode();
                 foldedData.put("groupTileId", groupId.toString());
@@ -258,9 +261,18 @@ public class EventIngestService {
             tileAssignments.add(new Object[]{e.id(), groupId});
             aliases.add(new Object[]{e.id(), groupId});
             long seq = append(FeedEvents.TILE_UPDATED, g, null, e,
-                    TileJson.shared(g.body, social.get(c, groupId), nextSeq, nextSeq));
+                    TileJson.shared(g.body, socialOf(groupId), nextSeq, nextSeq));
             g.contentSeq = seq;
             g.lastSeq = seq;
+        }
+
+        private TileSocialStore.Social socialOf(UUID tileId) throws SQLException {
+            TileSocialStore.Social cached = socialCache.get(tileId);
+            if (cached == null) {
+                cached = social.get(c, tileId);
+                socialCache.put(tileId, cached);
+            }
+            return cached;
         }
 
         private RawEvent member(UUID eventId) throws SQLException {
