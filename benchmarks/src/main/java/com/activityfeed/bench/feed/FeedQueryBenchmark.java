@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  * client's time, so it includes HTTP, auth and JSON). Target: p99 < 20 ms.
  */
 public final class FeedQueryBenchmark {
-    private static final int WARMUP = 500;
-    private static final int RUNS = 2000;
+    private static final int WARMUP = 200;
+    private static final int RUNS = 1000;
     private static final Pattern NEXT = Pattern.compile("\"nextCursor\":\"([^\"]+)\"");
 
     private FeedQueryBenchmark() {
@@ -47,7 +47,7 @@ public final class FeedQueryBenchmark {
             cases.put("feed, first page (20)", new String[]{fresh, "/api/v1/feed"});
             cases.put("feed, limit=100", new String[]{fresh, "/api/v1/feed?limit=100"});
             cases.put("feed, deep page via cursor", new String[]{fresh, null});
-            cases.put("feed, types+source filter", new String[]{fresh, "/api/v1/feed?types=xp_rank_up&source=github"});
+            cases.put("feed, types+source filter", new String[]{fresh, "/api/v1/feed?types=xp_rank_up&source=api"});
             cases.put("feed, actorId filter", new String[]{fresh, "/api/v1/feed?actorId=u42"});
             cases.put("feed, unread=true (reader)", new String[]{reader, "/api/v1/feed?unread=true"});
             cases.put("unread-count, nothing read (capped)", new String[]{fresh, "/api/v1/feed/unread-count"});
@@ -83,7 +83,8 @@ public final class FeedQueryBenchmark {
         for (int i = 0; i < 50; i++) {
             String path = "/api/v1/feed?limit=100" + (cursor == null ? "" : "&cursor=" + cursor);
             String body = check(http.send(HttpRequest.newBuilder(URI.create(feed.url(path)))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
             Matcher m = NEXT.matcher(body);
             if (!m.find()) {
                 break;

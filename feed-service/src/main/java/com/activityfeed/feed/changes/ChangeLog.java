@@ -75,6 +75,57 @@ public class ChangeLog {
         return change;
     }
 
+    /**
+     * Appends several changes for {@code tenant} at once (consecutive sequence numbers, in list
+     * order) on {@code connection}, which must take part in the current transaction: one sequence
+     * update and two batched inserts instead of a round trip pair per change.
+     */
+    public List<FeedChange> appendAll(Connection connection, String tenant, List<Entry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        long last;
+        try (PreparedStatement ps = connection.prepareStatement("""
+                INSERT INTO tenant_seq (tenant_id, last_seq) VALUES (?, ?)
+                ON CONFLICT (tenant_id) DO UPDATE SET last_seq = tenant_seq.last_seq + excluded.last_seq
+                RETURNING last_seq""")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, entries.size());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                last = rs.getLong(1);
+            }
+        }
+        long seq = last - entries.size() + 1;
+        Instant at = Instant.now();
+        List<FeedChange> changes = new ArrayList<>(entries.size());
+        try (PreparedStatement log = connection.prepareStatement(
+                "INSERT INTO change_log (tenant_id, seq, event, tile_id, types, message) VALUES (?, ?, ?, ?, ?, ?)");
+             PreparedStatement outbox = connection.prepareStatement(
+                     "INSERT INTO change_outbox (tenant_id, seq) VALUES (?, ?)")) {
+            for (Entry entry : entries) {
+                FeedChange change = new FeedChange(FeedChange.VERSION, tenant, seq, null, entry.event(), entry.tileId(),
+                        entry.tile(), entry.foldedTileIds(), entry.types(), at, entry.sourceAt(), entry.data());
+                changes.add(change);
+                log.setString(1, tenant);
+                log.setLong(2, seq);
+                log.setString(3, entry.event());
+                log.setObject(4, entry.tileId());
+                log.setArray(5, connection.createArrayOf("text", change.types().toArray()));
+                log.setString(6, MessageCodec.write(change));
+                log.addBatch();
+                outbox.setString(1, tenant);
+                outbox.setLong(2, seq);
+                outbox.addBatch();
+                seq++;
+            }
+            log.executeBatch();
+            outbox.executeBatch();
+        }
+        wakeRelayAfterCommit();
+        return changes;
+    }
+
     /** The tenant's newest change number, 0 when it has none. */
     public long lastSeq(Connection connection, String tenant) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT last_seq FROM tenant_seq WHERE tenant_id = ?")) {

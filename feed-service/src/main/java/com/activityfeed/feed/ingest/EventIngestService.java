@@ -106,7 +106,11 @@ public class EventIngestService {
         private final Map<UUID, RawEvent> batchEvents = new HashMap<>();
         private final List<Object[]> tileAssignments = new ArrayList<>();
         private final List<Object[]> aliases = new ArrayList<>();
+        // social counts only go into the changes' data; read once per group and batch (a reaction meanwhile is its own change)
+        private final Map<UUID, TileSocialStore.Social> socialCache = new HashMap<>();
         private long nextSeq;
+        private long firstSeq;
+        private final List<ChangeLog.Entry> changes = new ArrayList<>();
 
         TenantBatch(Connection c, String tenant) {
             this.c = c;
@@ -144,6 +148,7 @@ public class EventIngestService {
                 try (ResultSet rs = ps.getResultSet()) {
                     rs.next();
                     nextSeq = rs.getLong(1) + 1;
+                    firstSeq = nextSeq;
                 }
             }
         }
@@ -234,6 +239,7 @@ public class EventIngestService {
             flushAliases();
             social.moveToGroup(c, tenant, groupId, folded);
             TileSocialStore.Social merged = social.get(c, groupId);
+            socialCache.put(groupId, merged);
             if (!folded.isEmpty()) {
                 ObjectNode foldedData = MessageCodec.mapper().createObjectNode();
                 foldedData.put("groupTileId", groupId.toString());
@@ -258,9 +264,18 @@ public class EventIngestService {
             tileAssignments.add(new Object[]{e.id(), groupId});
             aliases.add(new Object[]{e.id(), groupId});
             long seq = append(FeedEvents.TILE_UPDATED, g, null, e,
-                    TileJson.shared(g.body, social.get(c, groupId), nextSeq, nextSeq));
+                    TileJson.shared(g.body, socialOf(groupId), nextSeq, nextSeq));
             g.contentSeq = seq;
             g.lastSeq = seq;
+        }
+
+        private TileSocialStore.Social socialOf(UUID tileId) throws SQLException {
+            TileSocialStore.Social cached = socialCache.get(tileId);
+            if (cached == null) {
+                cached = social.get(c, tileId);
+                socialCache.put(tileId, cached);
+            }
+            return cached;
         }
 
         private RawEvent member(UUID eventId) throws SQLException {
@@ -288,20 +303,15 @@ public class EventIngestService {
             deletedTiles.add(id);
         }
 
-        private long append(String event, TileRow t, List<UUID> folded, RawEvent cause, ObjectNode data)
-                throws SQLException {
-            long expected = nextSeq;
+        /** Queues a change with the next number of the tenant (held locked); they are written at flush. */
+        private long append(String event, TileRow t, List<UUID> folded, RawEvent cause, ObjectNode data) {
             List<String> actorIds = new ArrayList<>();
             t.body.path("actors").forEach(a -> actorIds.add(a.path("id").asText()));
             // the tile's own actor ids (not only the five shown) may not react to it
             actorIds.addAll(t.actorIds.stream().filter(a -> !actorIds.contains(a)).toList());
-            long seq = changeLog.append(c, tenant, new ChangeLog.Entry(event, t.id, new TileRef(t.id, t.kind, actorIds),
-                    folded, List.of(t.type), cause.receivedAt(), data)).seq();
-            if (seq != expected) {
-                throw new IllegalStateException("change number " + seq + " where " + expected + " was expected");
-            }
-            nextSeq = seq + 1;
-            return seq;
+            changes.add(new ChangeLog.Entry(event, t.id, new TileRef(t.id, t.kind, actorIds), folded, List.of(t.type),
+                    cause.receivedAt(), data));
+            return nextSeq++;
         }
 
         private void flushAliases() throws SQLException {
@@ -339,6 +349,12 @@ public class EventIngestService {
             List<WindowState> changed = new ArrayList<>();
             dirtyWindows.forEach(k -> changed.add(windowCache.get(k)));
             windows.save(c, tenant, changed);
+            if (!changes.isEmpty()) {
+                long first = changeLog.appendAll(c, tenant, changes).getFirst().seq();
+                if (first != firstSeq) {
+                    throw new IllegalStateException("change number " + first + " where " + firstSeq + " was expected");
+                }
+            }
         }
     }
 

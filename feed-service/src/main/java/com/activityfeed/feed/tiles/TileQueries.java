@@ -119,7 +119,9 @@ public class TileQueries {
                 .append("SELECT count(*) FROM (SELECT 1 FROM wm, tile t WHERE t.tenant_id = ? AND ")
                 .append(NOT_READ).append(VISIBLE);
         filter.appendTo(sql, params);
-        sql.append(" LIMIT ?) x");
+        // the order makes PostgreSQL walk tile_tenant_content_seq from the newest down to the watermark
+        // and stop at the cap, instead of scanning the tenant (the watermark is unknown when planning)
+        sql.append(" ORDER BY t.content_seq DESC LIMIT ?) x");
         params.add(UNREAD_CAP + 1);
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(c, ps, params);

@@ -120,6 +120,42 @@ class AdminResourceTest {
                 "activity.event.removed");
     }
 
+    @Test
+    void theChangeLogKeepsAtMostTheConfiguredNumberOfChangesPerTenant() throws Exception {
+        String tenant = TestEvents.tenant("prune");
+        List<RawEvent> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            events.add(TestEvents.event(tenant, "x", T0.plusSeconds(i)).priority(Priority.HIGH).build());
+        }
+        ingest.store(events);
+        assertThat(changeEvents(tenant)).hasSize(60);
+        // changes still waiting for the relay are never pruned: wait until the relay has sent them
+        await().atMost(Duration.ofSeconds(30)).until(() -> outboxSize(tenant) == 0);
+        given().auth().oauth2(TestTokens.admin(tenant)).when().post("/api/v1/feed/admin/housekeeping").then()
+                .statusCode(200);
+        assertThat(changeEvents(tenant)).hasSize(50); // %test.feed.housekeeping.max-changes-per-tenant=50
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT min(seq), max(seq) FROM change_log WHERE tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(11);
+                assertThat(rs.getLong(2)).isEqualTo(60);
+            }
+        }
+    }
+
+    private long outboxSize(String tenant) throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM change_outbox WHERE tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private List<String> changeEvents(String tenant) throws Exception {
         List<String> events = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
