@@ -39,6 +39,12 @@ public class ProblemMapper {
         return respond(Problem.of(403, "Forbidden", "the token's roles do not allow this")).build();
     }
 
+    /** Wrong JSON types in a body bound to a record; without this, Quarkus' own mapper answers a bare 400. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e) {
         String detail = e instanceof MismatchedInputException m && m.getPathReference() != null
