@@ -52,6 +52,8 @@ class SchemaValidationTest {
     private static Map<String, JsonNode> crds;
     private static JsonNode swagger;
     private static Map<String, String> builtIn;
+    /** Why validation cannot run here, or null when the schema files are in place. */
+    private static String unavailable;
 
     /** Where the pinned schema files are: -Dafp.k8s.schemas, else shared/k8s-schemas beside the checkout. */
     static Path schemaDir() {
@@ -63,10 +65,13 @@ class SchemaValidationTest {
     @BeforeAll
     static void load() throws IOException {
         Path dir = schemaDir();
-        assumeThat(Files.isDirectory(dir))
-                .as("the pinned schema files of deploy/k8s/schemas.tsv are not at " + dir
-                        + " (set -Dafp.k8s.schemas=DIR): schema validation did not run")
-                .isTrue();
+        if (!Files.isDirectory(dir)) {
+            // Reported as skipped tests with this reason, and in deploy/README.md.
+            unavailable = "SCHEMA VALIDATION DID NOT RUN: the pinned schema files of deploy/k8s/schemas.tsv are not at "
+                    + dir + " (set -Dafp.k8s.schemas=DIR)";
+            System.getLogger(SchemaValidationTest.class.getName()).log(System.Logger.Level.WARNING, unavailable);
+            return;
+        }
         List<String> missing = new ArrayList<>();
         for (String line : Files.readAllLines(Manifests.k8s().resolve("schemas.tsv"))) {
             if (!line.startsWith("#") && !line.isBlank()) {
@@ -112,6 +117,7 @@ class SchemaValidationTest {
     @ParameterizedTest
     @FieldSource("KUSTOMIZATIONS")
     void everyObjectValidatesAgainstItsPublishedSchema(String kustomization) {
+        assumeThat(unavailable).as(unavailable).isNull();
         List<String> faults = new ArrayList<>();
         for (ObjectNode o : Manifests.render(kustomization)) {
             faults.addAll(validate(o));
@@ -120,7 +126,8 @@ class SchemaValidationTest {
     }
 
     @Test
-    void unknownFieldsWrongTypesAndBadEnumsAreRefused() {
+    void unknownFieldsWrongTypesAndMissingRequiredFieldsAreRefused() {
+        assumeThat(unavailable).as(unavailable).isNull();
         List<ObjectNode> base = Manifests.render("base");
         ObjectNode kafka = Manifests.ofKind(base, "Kafka").findFirst().orElseThrow().deepCopy();
         ((ObjectNode) kafka.at("/spec/kafka")).put("listenerz", "x");
