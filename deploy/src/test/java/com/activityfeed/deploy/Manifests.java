@@ -62,7 +62,20 @@ final class Manifests {
 
     static List<ObjectNode> render(String kustomization) {
         return RENDERED.computeIfAbsent(kustomization, k -> List.copyOf(
-                k.equals("overlays/prod") ? kustomize(release(testDigests())) : kustomize(k8s().resolve(k))));
+                k.equals("overlays/prod") ? renderRelease() : kustomize(k8s().resolve(k))));
+    }
+
+    private static List<ObjectNode> renderRelease() {
+        Path release = release(testDigests());
+        try {
+            return kustomize(release);
+        } finally {
+            try (Stream<Path> files = Files.walk(release.getParent())) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** The release overlay over overlays/prod, written by release-overlay.sh into a fresh directory. */
