@@ -9,13 +9,28 @@
 #                 Offline: BASE_IMAGE=localhost/activity-feed/jre-base:25 after offline-base.sh
 #   IMAGE_PREFIX  image name prefix             (default: activity-feed, as in deploy/k8s)
 #   IMAGE_TAG     image tag                     (default: the project version, as in deploy/k8s)
-#   PUSH_TO       registry to push to, e.g. localhost:5000 (default: none; images stay local)
+#   PUSH_TO       registry to push to, e.g. registry.example.com (default: none; images stay local).
+#                 After the push, each image's digest goes to $ARCHIVE_DIR/digests.txt, and with
+#                 PUBLIC_HOST and BACKUP_DESTINATION set, release-overlay.sh writes the release
+#                 overlay deploy/k8s/release that pins those digests (see that script).
+#   PUSH_TLS_VERIFY  true (default): the registry's certificate is verified. Only "false",
+#                 given explicitly, turns that off (a throwaway registry on loopback).
 #   ARCHIVE_DIR   also write each image as an OCI archive here (default: deploy/images/target)
 #   SKIP_PACKAGE  1 to reuse existing target/quarkus-app directories
 #   BUILDAH_OPTS  extra global buildah options  (default: --storage-driver vfs)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# The same JDK choice as the project's build and test scripts (JDK >= 21, Temurin 25 first).
+# shellcheck source=../../scripts/env.sh
+source "$ROOT/scripts/env.sh"
+ensure_java
+PUSH_TLS_VERIFY="${PUSH_TLS_VERIFY:-true}"
+case "$PUSH_TLS_VERIFY" in
+  true) ;;
+  false) echo "build.sh: PUSH_TLS_VERIFY=false: pushing to ${PUSH_TO:-<none>} without verifying its certificate" >&2 ;;
+  *) echo "build.sh: PUSH_TLS_VERIFY must be true or false, not '$PUSH_TLS_VERIFY'" >&2; exit 1 ;;
+esac
 BASE_IMAGE="${BASE_IMAGE:-docker.io/library/eclipse-temurin:21-jre}"
 IMAGE_PREFIX="${IMAGE_PREFIX:-activity-feed}"
 ARCHIVE_DIR="${ARCHIVE_DIR:-$ROOT/deploy/images/target}"
@@ -32,6 +47,9 @@ if [[ "${SKIP_PACKAGE:-0}" != 1 ]]; then
 fi
 
 mkdir -p "$ARCHIVE_DIR"
+if [[ -n "${PUSH_TO:-}" ]]; then
+  : > "$ARCHIVE_DIR/digests.txt"
+fi
 for service in "${SERVICES[@]}"; do
   app="$ROOT/$service/target/quarkus-app"
   [[ -f "$app/quarkus-run.jar" ]] || { echo "missing $app/quarkus-run.jar: package $service first" >&2; exit 1; }
@@ -67,9 +85,20 @@ for service in "${SERVICES[@]}"; do
 
   "${BUILDAH[@]}" push --quiet "$image" "oci-archive:$ARCHIVE_DIR/$service.oci.tar:$image"
   if [[ -n "${PUSH_TO:-}" ]]; then
-    "${BUILDAH[@]}" push --quiet --tls-verify=false "$image" "docker://$PUSH_TO/$image"
+    # The digest of the manifest as the registry stores it: what the release overlay pins.
+    "${BUILDAH[@]}" push --quiet --tls-verify="$PUSH_TLS_VERIFY" --digestfile "$ARCHIVE_DIR/$service.digest" \
+      "$image" "docker://$PUSH_TO/$image"
+    echo "$service $(cat "$ARCHIVE_DIR/$service.digest")" >> "$ARCHIVE_DIR/digests.txt"
   fi
   size="$(du -h "$ARCHIVE_DIR/$service.oci.tar" | cut -f1)"
   echo "$image  (compressed archive $size, $ARCHIVE_DIR/$service.oci.tar)"
 done
 "${BUILDAH[@]}" images --filter "reference=$IMAGE_PREFIX/*"
+if [[ -n "${PUSH_TO:-}" ]]; then
+  if [[ -n "${PUBLIC_HOST:-}" && -n "${BACKUP_DESTINATION:-}" ]]; then
+    REGISTRY="$PUSH_TO" DIGESTS="$ARCHIVE_DIR/digests.txt" "$ROOT/deploy/images/release-overlay.sh"
+  else
+    echo "digests in $ARCHIVE_DIR/digests.txt; set PUBLIC_HOST and BACKUP_DESTINATION (or run" \
+      "deploy/images/release-overlay.sh) to write the release overlay" >&2
+  fi
+fi

@@ -10,12 +10,16 @@ import java.util.regex.Pattern;
 
 /**
  * CloudNativePG publishes no Java model, so its objects are checked against the subset of its
- * API (postgresql.cnpg.io/v1, CloudNativePG 1.27) that these manifests use: every field must be
- * one listed here, with a value of the listed shape. A field not listed is a fault, not a pass.
+ * API (postgresql.cnpg.io/v1, CloudNativePG 1.30, and the Barman Cloud plugin's
+ * barmancloud.cnpg.io/v1 ObjectStore) that these manifests use: every field must be one listed
+ * here, with a value of the listed shape. A field not listed is a fault, not a pass.
+ * SchemaValidationTest checks the same objects against the operators' full published schemas
+ * where those files are present.
  */
 final class CloudNativePgRules {
 
     static final String API_VERSION = "postgresql.cnpg.io/v1";
+    static final String PLUGIN_API_VERSION = "barmancloud.cnpg.io/v1";
 
     private static final Pattern QUANTITY = Pattern.compile("^[0-9]+(\\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$");
     private static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
@@ -36,17 +40,26 @@ final class CloudNativePgRules {
                     Map.entry("bootstrap", Map.of("initdb", Map.of("database", NAME, "owner", NAME))),
                     Map.entry("postgresql", Map.of("parameters", "map")),
                     Map.entry("storage", Map.of("size", QUANTITY, "storageClass", "string")),
-                    Map.entry("affinity", Map.of("enablePodAntiAffinity", "bool", "topologyKey", "string")),
+                    Map.entry("walStorage", Map.of("size", QUANTITY, "storageClass", "string")),
+                    Map.entry("affinity", Map.of("enablePodAntiAffinity", "bool", "topologyKey", "string",
+                            "podAntiAffinityType", Set.of("preferred", "required"))),
+                    Map.entry("topologySpreadConstraints", List.of(Map.of("maxSkew", "int", "topologyKey", "string",
+                            "whenUnsatisfiable", Set.of("DoNotSchedule", "ScheduleAnyway"),
+                            "labelSelector", Map.of("matchLabels", "map")))),
                     Map.entry("resources", RESOURCES),
-                    Map.entry("monitoring", Map.of("enablePodMonitor", "bool")),
-                    Map.entry("backup", Map.of(
-                            "retentionPolicy", Pattern.compile("^[1-9][0-9]*[dwm]$"),
-                            "barmanObjectStore", Map.of(
-                                    "destinationPath", Pattern.compile("^(s3|gs|https?)://.+"),
-                                    "endpointURL", Pattern.compile("^https?://.+"),
-                                    "s3Credentials", Map.of("accessKeyId", SECRET_KEY, "secretAccessKey", SECRET_KEY),
-                                    "wal", Map.of("compression", COMPRESSION),
-                                    "data", Map.of("compression", COMPRESSION))))));
+                    Map.entry("plugins", List.of(Map.of("name", "string", "isWALArchiver", "bool",
+                            "parameters", Map.of("barmanObjectName", NAME))))));
+
+    static final Map<String, Object> OBJECT_STORE = Map.of(
+            "apiVersion", "string", "kind", "string", "metadata", METADATA,
+            "spec", Map.of(
+                    "retentionPolicy", Pattern.compile("^[1-9][0-9]*[dwm]$"),
+                    "configuration", Map.of(
+                            "destinationPath", Pattern.compile("^(s3|gs|https?)://.+"),
+                            "endpointURL", Pattern.compile("^https?://.+"),
+                            "s3Credentials", Map.of("accessKeyId", SECRET_KEY, "secretAccessKey", SECRET_KEY),
+                            "wal", Map.of("compression", COMPRESSION, "maxParallel", "int"),
+                            "data", Map.of("compression", COMPRESSION))));
 
     static final Map<String, Object> SCHEDULED_BACKUP = Map.of(
             "apiVersion", "string", "kind", "string", "metadata", METADATA,
@@ -55,6 +68,7 @@ final class CloudNativePgRules {
                     "schedule", Pattern.compile("^\\S+( \\S+){5}$"),
                     "backupOwnerReference", Set.of("none", "self", "cluster"),
                     "method", Set.of("barmanObjectStore", "volumeSnapshot", "plugin"),
+                    "pluginConfiguration", Map.of("name", "string"),
                     "immediate", "bool",
                     "cluster", Map.of("name", NAME)));
 
@@ -67,6 +81,7 @@ final class CloudNativePgRules {
         Map<String, Object> schema = switch (o.path("kind").asText()) {
             case "Cluster" -> CLUSTER;
             case "ScheduledBackup" -> SCHEDULED_BACKUP;
+            case "ObjectStore" -> OBJECT_STORE;
             default -> null;
         };
         if (schema == null) {
@@ -82,9 +97,9 @@ final class CloudNativePgRules {
                     faults.add(id + ": " + required + " is required");
                 }
             }
-            JsonNode store = o.at("/spec/backup/barmanObjectStore");
-            if (!store.isMissingNode() && (store.path("destinationPath").isMissingNode() || store.path("s3Credentials").isMissingNode())) {
-                faults.add(id + ": barmanObjectStore needs destinationPath and s3Credentials");
+        } else if (schema == OBJECT_STORE) {
+            if (o.at("/spec/configuration/destinationPath").isMissingNode()) {
+                faults.add(id + ": ObjectStore needs spec.configuration.destinationPath");
             }
         } else if (o.at("/spec/cluster/name").isMissingNode() || o.at("/spec/schedule").isMissingNode()) {
             faults.add(id + ": ScheduledBackup needs spec.schedule and spec.cluster.name");
@@ -95,6 +110,15 @@ final class CloudNativePgRules {
     @SuppressWarnings("unchecked")
     private static void check(JsonNode value, Object rule, String path, List<String> faults) {
         switch (rule) {
+            case List<?> items -> {
+                if (!value.isArray()) {
+                    faults.add(path + ": expected a list");
+                    return;
+                }
+                for (int i = 0; i < value.size(); i++) {
+                    check(value.get(i), items.getFirst(), path + "[" + i + "]", faults);
+                }
+            }
             case Map<?, ?> fields -> {
                 if (!value.isObject()) {
                     faults.add(path + ": expected an object");

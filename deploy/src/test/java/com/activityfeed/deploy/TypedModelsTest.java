@@ -31,6 +31,7 @@ class TypedModelsTest {
     static final List<String> KUSTOMIZATIONS = Manifests.KUSTOMIZATIONS;
 
     static final Map<String, Class<?>> MODELS = Map.ofEntries(
+            Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
             Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
             Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
             Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
@@ -43,7 +44,8 @@ class TypedModelsTest {
             Map.entry("monitoring.coreos.com/v1/PrometheusRule", io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class),
             Map.entry("kafka.strimzi.io/v1/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
             Map.entry("kafka.strimzi.io/v1/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class));
+            Map.entry("kafka.strimzi.io/v1/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1/KafkaUser", io.strimzi.api.kafka.model.user.KafkaUser.class));
 
     static final ObjectMapper STRICT = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
@@ -57,7 +59,7 @@ class TypedModelsTest {
         List<String> faults = new ArrayList<>();
         for (ObjectNode o : Manifests.render(kustomization)) {
             String type = o.path("apiVersion").asText() + "/" + o.path("kind").asText();
-            if (type.startsWith(CloudNativePgRules.API_VERSION + "/")) {
+            if (type.startsWith(CloudNativePgRules.API_VERSION + "/") || type.startsWith(CloudNativePgRules.PLUGIN_API_VERSION + "/")) {
                 faults.addAll(CloudNativePgRules.check(o));
                 continue;
             }
