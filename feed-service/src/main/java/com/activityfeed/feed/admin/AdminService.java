@@ -1,6 +1,7 @@
 package com.activityfeed.feed.admin;
 
 import com.activityfeed.messages.Topics;
+import com.activityfeed.kafka.KafkaProducers;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
@@ -11,11 +12,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
@@ -39,11 +38,13 @@ public class AdminService {
     private static final String DLQ = Topics.dlq(Topics.ACTIVITY_RAW);
 
     private final Map<String, Object> kafkaConfig;
+    private final KafkaProducers producers;
     private final String consumerGroup;
 
-    public AdminService(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+    public AdminService(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, KafkaProducers producers,
                         @ConfigProperty(name = "mp.messaging.incoming.activity-raw.group.id") String consumerGroup) {
         this.kafkaConfig = kafkaConfig;
+        this.producers = producers;
         this.consumerGroup = consumerGroup;
     }
 
@@ -107,14 +108,10 @@ public class AdminService {
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, max);
         consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        Map<String, Object> producerConfig = config(ProducerConfig.configNames());
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         int sent = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig);
-             KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
+             KafkaProducer<String, String> producer = producers.create(
+                     KafkaProducers.Options.of("feed-dlq-redrive", Duration.ofSeconds(15)))) {
             long depth = dlqDepth().total();
             consumer.subscribe(List.of(DLQ));
             Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();

@@ -1,5 +1,6 @@
 package com.activityfeed.feed.admin;
 
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.feed.ingest.EventIngestService;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
@@ -26,10 +27,12 @@ public class RebuildService {
 
     private final AgroalDataSource dataSource;
     private final EventIngestService ingest;
+    private final TenantLog tenantLog;
 
-    public RebuildService(AgroalDataSource dataSource, EventIngestService ingest) {
+    public RebuildService(AgroalDataSource dataSource, EventIngestService ingest, TenantLog tenantLog) {
         this.dataSource = dataSource;
         this.ingest = ingest;
+        this.tenantLog = tenantLog;
     }
 
     public record Rebuilt(String tenant, long events) {
@@ -39,13 +42,14 @@ public class RebuildService {
     public Rebuilt rebuild(String tenant) {
         long count = 0;
         try (Connection c = dataSource.getConnection()) {
+            // held until commit: no event, reaction or expiry of the tenant lands between wipe and regroup
+            tenantLog.lock(c, tenant);
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT last_seq FROM tenant_seq WHERE tenant_id = ? FOR UPDATE;
                     DELETE FROM tile WHERE tenant_id = ?;
                     DELETE FROM tile_alias WHERE tenant_id = ?;
                     DELETE FROM grouping_window WHERE tenant_id = ?;
                     UPDATE event SET tile_id = NULL, expired = false WHERE tenant_id = ?""")) {
-                for (int i = 1; i <= 5; i++) {
+                for (int i = 1; i <= 4; i++) {
                     ps.setString(i, tenant);
                 }
                 ps.execute();

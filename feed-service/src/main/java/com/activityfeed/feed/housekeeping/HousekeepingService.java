@@ -1,6 +1,6 @@
 package com.activityfeed.feed.housekeeping;
 
-import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.feed.tiles.TileBuilder;
 import com.activityfeed.feed.tiles.TileJson;
 import com.activityfeed.feed.tiles.TileRow;
@@ -37,16 +37,16 @@ public class HousekeepingService {
     public static final String REASON_EXPIRED = "expired";
 
     private final AgroalDataSource dataSource;
-    private final ChangeLog changeLog;
+    private final TenantLog tenantLog;
     private final TileStore tiles;
     private final TileSocialStore social;
     private final TileBuilder builder;
     private final HousekeepingConfig config;
 
-    public HousekeepingService(AgroalDataSource dataSource, ChangeLog changeLog, TileStore tiles, TileSocialStore social,
+    public HousekeepingService(AgroalDataSource dataSource, TenantLog tenantLog, TileStore tiles, TileSocialStore social,
                                TileBuilder builder, HousekeepingConfig config) {
         this.dataSource = dataSource;
-        this.changeLog = changeLog;
+        this.tenantLog = tenantLog;
         this.tiles = tiles;
         this.social = social;
         this.builder = builder;
@@ -71,10 +71,11 @@ public class HousekeepingService {
             }
             int expired = 0;
             for (Map.Entry<String, List<UUID>> tenant : dueByTenant.entrySet()) {
-                lockTenant(c, tenant.getKey());
+                TenantLog.Appender log = tenantLog.lock(c, tenant.getKey());
                 for (UUID id : tenant.getValue()) {
-                    expired += expire(c, tenant.getKey(), id);
+                    expired += expire(c, log, id);
                 }
+                log.flush();
             }
             return expired;
         } catch (SQLException e) {
@@ -82,14 +83,8 @@ public class HousekeepingService {
         }
     }
 
-    private static void lockTenant(Connection c, String tenant) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM tenant_seq WHERE tenant_id = ? FOR UPDATE")) {
-            ps.setString(1, tenant);
-            ps.executeQuery().close();
-        }
-    }
-
-    private int expire(Connection c, String tenant, UUID eventId) throws SQLException {
+    private int expire(Connection c, TenantLog.Appender log, UUID eventId) throws SQLException {
+        String tenant = log.tenant();
         UUID tileId;
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE event SET expired = true WHERE id = ? AND NOT expired RETURNING tile_id""")) {
@@ -124,7 +119,7 @@ public class HousekeepingService {
             ObjectNode data = MessageCodec.mapper().createObjectNode();
             data.put("tileId", tileId.toString());
             data.put("reason", REASON_EXPIRED);
-            changeLog.append(c, tenant, new ChangeLog.Entry(FeedEvents.TILE_REMOVED, tileId,
+            log.add(new TenantLog.Entry(FeedEvents.TILE_REMOVED, tileId,
                     new TileRef(tileId, tile.kind, actorIds), null, List.of(tile.type), null, data));
         } else {
             TileRow shrunk = TileRows.group(tenant, tileId, remaining, builder);
@@ -133,11 +128,10 @@ public class HousekeepingService {
             // tiles never move: the group keeps its place even when its first member expired
             shrunk.occurredAt = tile.occurredAt;
             shrunk.body.set("occurredAt", tile.body.get("occurredAt"));
-            long seq = changeLog.lastSeq(c, tenant) + 1;
-            shrunk.lastSeq = seq;
-            changeLog.append(c, tenant, new ChangeLog.Entry(FeedEvents.TILE_UPDATED, tileId,
+            TileSocialStore.Social counts = social.get(c, tileId);
+            shrunk.lastSeq = log.add(seq -> new TenantLog.Entry(FeedEvents.TILE_UPDATED, tileId,
                     new TileRef(tileId, shrunk.kind, new ArrayList<>(shrunk.actorIds)), null, List.of(tile.type), null,
-                    TileJson.shared(shrunk.body, social.get(c, tileId), seq, shrunk.contentSeq)));
+                    TileJson.shared(shrunk.body, counts, seq, shrunk.contentSeq)));
             tiles.upsert(c, List.of(shrunk));
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE event SET tile_id = NULL WHERE id = ?")) {

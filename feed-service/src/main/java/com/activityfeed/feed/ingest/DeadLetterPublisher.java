@@ -1,19 +1,15 @@
 package com.activityfeed.feed.ingest;
 
+import com.activityfeed.kafka.KafkaProducers;
 import com.activityfeed.messages.Topics;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,15 +23,8 @@ import java.util.concurrent.TimeoutException;
 public class DeadLetterPublisher {
     private final KafkaProducer<String, String> producer;
 
-    public DeadLetterPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
-        this.producer = new KafkaProducer<>(config);
+    public DeadLetterPublisher(KafkaProducers producers) {
+        this.producer = producers.create(KafkaProducers.Options.of("feed-raw-dlq", Duration.ofSeconds(10)));
     }
 
     public void send(ConsumerRecord<String, String> record, Throwable error) {

@@ -1,6 +1,6 @@
 package com.activityfeed.feed.read;
 
-import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.feed.tiles.FeedFilter;
 import com.activityfeed.feed.tiles.TileAliases;
 import com.activityfeed.feed.tiles.TileQueries;
@@ -20,12 +20,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReadStateRepository {
     private final AgroalDataSource dataSource;
-    private final ChangeLog changeLog;
+    private final TenantLog tenantLog;
     private final TileQueries queries;
 
-    public ReadStateRepository(AgroalDataSource dataSource, ChangeLog changeLog, TileQueries queries) {
+    public ReadStateRepository(AgroalDataSource dataSource, TenantLog tenantLog, TileQueries queries) {
         this.dataSource = dataSource;
-        this.changeLog = changeLog;
+        this.tenantLog = tenantLog;
         this.queries = queries;
     }
 
@@ -62,7 +62,7 @@ public class ReadStateRepository {
     @Transactional
     public TileQueries.Unread markAllRead(String tenant, String user) {
         try (Connection c = dataSource.getConnection()) {
-            long seq = changeLog.lastSeq(c, tenant);
+            long seq = tenantLog.lastSeq(c, tenant);
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO read_watermark (tenant_id, user_id, seq) VALUES (?, ?, ?)
                     ON CONFLICT (tenant_id, user_id) DO UPDATE SET seq = greatest(read_watermark.seq, excluded.seq);

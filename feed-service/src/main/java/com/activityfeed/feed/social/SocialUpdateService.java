@@ -1,6 +1,6 @@
 package com.activityfeed.feed.social;
 
-import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.ReactionCounts;
 import com.activityfeed.messages.SocialUpdate;
@@ -29,12 +29,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class SocialUpdateService {
     private final AgroalDataSource dataSource;
-    private final ChangeLog changeLog;
+    private final TenantLog tenantLog;
     private final ObjectMapper json;
 
-    public SocialUpdateService(AgroalDataSource dataSource, ChangeLog changeLog, ObjectMapper json) {
+    public SocialUpdateService(AgroalDataSource dataSource, TenantLog tenantLog, ObjectMapper json) {
         this.dataSource = dataSource;
-        this.changeLog = changeLog;
+        this.tenantLog = tenantLog;
         this.json = json;
     }
 
@@ -45,14 +45,18 @@ public class SocialUpdateService {
             if (!firstDelivery(c, update.id())) {
                 return false;
             }
-            lockTenantSequence(c, update.tenantId());
+            // the tenant's log lock first, as every feed writer takes it: this transaction and a concurrent
+            // fold are serialised in one lock order (never a deadlock), and the fold's moves of
+            // tile_reaction and tile_social are either all visible here or all after
+            TenantLog.Appender log = tenantLog.lock(c, update.tenantId());
             switch (update.kind()) {
-                case REACTION_UPDATED -> reaction(c, update);
-                case COMMENT_CREATED -> comment(c, update, 1);
-                case COMMENT_DELETED -> comment(c, update, -1);
-                case THREAD_CREATED, THREAD_UPDATED, THREAD_DELETED -> thread(c, update);
-                case MESSAGE_CREATED -> message(c, update);
+                case REACTION_UPDATED -> reaction(c, log, update);
+                case COMMENT_CREATED -> comment(c, log, update, 1);
+                case COMMENT_DELETED -> comment(c, log, update, -1);
+                case THREAD_CREATED, THREAD_UPDATED, THREAD_DELETED -> thread(c, log, update);
+                case MESSAGE_CREATED -> message(log, update);
             }
+            log.flush();
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply social update " + update.id(), e);
@@ -67,19 +71,7 @@ public class SocialUpdateService {
         }
     }
 
-    /**
-     * Takes the tenant's sequence row first, as the feed core's writers do, so this transaction and
-     * a concurrent fold are serialised in one lock order (never a deadlock) and the fold's moves of
-     * {@code tile_reaction} and {@code tile_social} are either all visible here or all after.
-     */
-    private static void lockTenantSequence(Connection c, String tenant) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM tenant_seq WHERE tenant_id = ? FOR UPDATE")) {
-            ps.setString(1, tenant);
-            ps.executeQuery().close();
-        }
-    }
-
-    private void reaction(Connection c, SocialUpdate update) throws SQLException {
+    private void reaction(Connection c, TenantLog.Appender log, SocialUpdate update) throws SQLException {
         SocialUpdate.Reaction reaction = require(update.reaction(), update);
         TileTarget tile = TileTarget.lock(c, update.tenantId(), reaction.tileId());
         boolean added = SocialUpdate.Reaction.ADDED.equals(reaction.action());
@@ -99,7 +91,7 @@ public class SocialUpdateService {
         data.put("actorId", reaction.actorId());
         data.put("reactionType", reaction.reactionType());
         data.put("action", reaction.action());
-        long seq = append(c, update, tile.id(), tile.types(), data);
+        long seq = append(log, update, tile.id(), tile.types(), data);
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO tile_social (tile_id, tenant_id, hype, respect, tribute, last_seq) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (tile_id) DO UPDATE SET hype = excluded.hype, respect = excluded.respect,
@@ -119,7 +111,7 @@ public class SocialUpdateService {
      * changes), so a comment on a folded id adds to the group's merged count instead of
      * overwriting it with the single tile's.
      */
-    private void comment(Connection c, SocialUpdate update, int delta) throws SQLException {
+    private void comment(Connection c, TenantLog.Appender log, SocialUpdate update, int delta) throws SQLException {
         SocialUpdate.CommentChange change = require(update.comment(), update);
         require(change.comment(), update);
         TileTarget tile = TileTarget.lock(c, update.tenantId(), change.tileId());
@@ -129,7 +121,7 @@ public class SocialUpdateService {
         ObjectNode data = json.createObjectNode();
         data.put("tileId", tile.id().toString());
         data.set("comment", json.valueToTree(onTile));
-        long seq = append(c, update, tile.id(), tile.types(), data);
+        long seq = append(log, update, tile.id(), tile.types(), data);
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO tile_social (tile_id, tenant_id, comment_count, last_seq) VALUES (?, ?, greatest(0, ?), ?)
                 ON CONFLICT (tile_id) DO UPDATE SET comment_count = greatest(0, tile_social.comment_count + ?),
@@ -143,20 +135,19 @@ public class SocialUpdateService {
         }
     }
 
-    private void thread(Connection c, SocialUpdate update) throws SQLException {
+    private void thread(Connection c, TenantLog.Appender log, SocialUpdate update) throws SQLException {
         SocialUpdate.Thread thread = require(update.thread(), update);
         UUID tileId = thread.tileId() == null ? null : TileTarget.resolve(c, update.tenantId(), thread.tileId());
-        append(c, update, tileId, List.of(), json.valueToTree(thread));
+        append(log, update, tileId, List.of(), json.valueToTree(thread));
     }
 
-    private void message(Connection c, SocialUpdate update) throws SQLException {
-        append(c, update, null, List.of(), json.valueToTree(require(update.message(), update)));
+    private void message(TenantLog.Appender log, SocialUpdate update) throws SQLException {
+        append(log, update, null, List.of(), json.valueToTree(require(update.message(), update)));
     }
 
-    private long append(Connection c, SocialUpdate update, UUID tileId, List<String> types, JsonNode data)
-            throws SQLException {
-        return changeLog.append(c, update.tenantId(), new ChangeLog.Entry(update.kind().feedEvent(), tileId, null,
-                null, types, update.at(), data)).seq();
+    private static long append(TenantLog.Appender log, SocialUpdate update, UUID tileId, List<String> types,
+                               JsonNode data) {
+        return log.add(new TenantLog.Entry(update.kind().feedEvent(), tileId, null, null, types, update.at(), data));
     }
 
     private static ReactionCounts counts(Connection c, UUID tileId) throws SQLException {

@@ -1,6 +1,6 @@
 package com.activityfeed.feed.stream;
 
-import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.messages.FeedChange;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,11 +12,11 @@ import java.util.List;
 /** Reads the change log for streams (blocking: call it off the event loop). */
 @ApplicationScoped
 public class ChangeReplay {
-    private final ChangeLog changeLog;
+    private final TenantLog tenantLog;
     private final AgroalDataSource dataSource;
 
-    public ChangeReplay(ChangeLog changeLog, AgroalDataSource dataSource) {
-        this.changeLog = changeLog;
+    public ChangeReplay(TenantLog tenantLog, AgroalDataSource dataSource) {
+        this.tenantLog = tenantLog;
         this.dataSource = dataSource;
     }
 
@@ -37,14 +37,14 @@ public class ChangeReplay {
     public Position position(String tenant) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             // newest first: a change appended in between only makes the range larger, never a gap
-            long last = changeLog.lastSeq(c, tenant);
-            return new Position(last, changeLog.oldestSeq(c, tenant));
+            long last = tenantLog.lastSeq(c, tenant);
+            return new Position(last, tenantLog.oldestSeq(c, tenant));
         }
     }
 
     public List<FeedChange> after(String tenant, long afterSeq, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return changeLog.after(c, tenant, afterSeq, limit);
+            return tenantLog.after(c, tenant, afterSeq, limit);
         }
     }
 }

@@ -1,6 +1,6 @@
 package com.activityfeed.feed.stream;
 
-import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.feed.read.UnreadChanged;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.testsupport.infra.InfraTestResource;
@@ -48,7 +48,7 @@ class StreamRouteTest {
     @TestHTTPResource("/")
     URL base;
     @Inject
-    ChangeLog changeLog;
+    TenantLog changeLog;
     @Inject
     AgroalDataSource dataSource;
     @Inject

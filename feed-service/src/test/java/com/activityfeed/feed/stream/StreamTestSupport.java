@@ -1,6 +1,6 @@
 package com.activityfeed.feed.stream;
 
-import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.MessageCodec;
@@ -26,7 +26,7 @@ final class StreamTestSupport {
     private StreamTestSupport() {
     }
 
-    static List<FeedChange> append(ChangeLog changeLog, AgroalDataSource dataSource, String tenant, int count,
+    static List<FeedChange> append(TenantLog changeLog, AgroalDataSource dataSource, String tenant, int count,
                                    String type, int padding) {
         List<FeedChange> appended = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -35,7 +35,7 @@ final class StreamTestSupport {
                     .put("id", tileId.toString()).put("type", type).put("pad", "x".repeat(padding));
             appended.add(QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection c = dataSource.getConnection()) {
-                    return changeLog.append(c, tenant, new ChangeLog.Entry(FeedEvents.TILE_CREATED, tileId, null,
+                    return changeLog.lock(c, tenant).append(new TenantLog.Entry(FeedEvents.TILE_CREATED, tileId, null,
                             null, List.of(type), Instant.now(), data));
                 }
             }));
@@ -47,12 +47,12 @@ final class StreamTestSupport {
      * Appends one change that never reaches {@code feed.changes} (its outbox row is deleted in the
      * same transaction): live streams see the next change skip a number.
      */
-    static FeedChange appendUnrelayed(ChangeLog changeLog, AgroalDataSource dataSource, String tenant) {
+    static FeedChange appendUnrelayed(TenantLog changeLog, AgroalDataSource dataSource, String tenant) {
         UUID tileId = UUID.randomUUID();
         ObjectNode data = MessageCodec.mapper().createObjectNode().put("id", tileId.toString()).put("hidden", true);
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection()) {
-                FeedChange change = changeLog.append(c, tenant, new ChangeLog.Entry(FeedEvents.TILE_CREATED, tileId,
+                FeedChange change = changeLog.lock(c, tenant).append(new TenantLog.Entry(FeedEvents.TILE_CREATED, tileId,
                         null, null, List.of("badge_earned"), Instant.now(), data));
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_outbox WHERE tenant_id = ? AND seq = ?")) {
                     ps.setString(1, tenant);

@@ -1,26 +1,22 @@
 package com.activityfeed.ingest.publish;
 
+import com.activityfeed.kafka.KafkaProducers;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.web.ProblemException;
-import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,22 +34,12 @@ public class EventPublisher {
     private final KafkaProducer<String, String> producer;
     private final Duration timeout;
 
-    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+    public EventPublisher(KafkaProducers producers,
                           @ConfigProperty(name = "ingest.publish.timeout") Duration timeout) {
         this.timeout = timeout;
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // Never block a request thread longer than the answer may take.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis() + 1000, 5000));
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
-        this.producer = new KafkaProducer<>(config);
+        // a short linger and lz4 pack a burst of requests into few, small broker writes
+        this.producer = producers.create(KafkaProducers.Options.of("ingest-events", timeout)
+                .withLinger(Duration.ofMillis(2)).withCompression("lz4"));
     }
 
     /**

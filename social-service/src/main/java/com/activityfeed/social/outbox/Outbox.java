@@ -2,9 +2,8 @@ package com.activityfeed.social.outbox;
 
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.SocialUpdate;
+import com.activityfeed.kafka.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.sql.Connection;
@@ -15,12 +14,11 @@ import java.util.UUID;
 
 /**
  * Writes a {@link SocialUpdate} to the outbox table inside the caller's transaction, so the update
- * exists exactly when the change it describes was committed; {@link OutboxRelay} sends it later.
+ * exists exactly when the change it describes was committed; the relay ({@link SocialRelay}) sends
+ * it right after commit.
  */
 @ApplicationScoped
 public class Outbox {
-    private static final Object RELAY_SCHEDULED = new Object();
-
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
 
@@ -53,26 +51,7 @@ public class Outbox {
             ps.setString(3, MessageCodec.write(update));
             ps.executeUpdate();
         }
-        wakeRelayAfterCommit();
+        relay.wakeAfterCommit(transactions);
         return update;
-    }
-
-    private void wakeRelayAfterCommit() {
-        if (transactions.getResource(RELAY_SCHEDULED) != null) {
-            return;
-        }
-        transactions.putResource(RELAY_SCHEDULED, Boolean.TRUE);
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    relay.wake();
-                }
-            }
-        });
     }
 }

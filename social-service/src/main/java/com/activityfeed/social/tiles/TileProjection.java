@@ -1,12 +1,11 @@
 package com.activityfeed.social.tiles;
 
+import com.activityfeed.kafka.outbox.AfterCommit;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.TileRef;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
@@ -87,18 +86,7 @@ public class TileProjection {
             throw new IllegalStateException("cannot project feed change " + change.seq() + " of " + change.tenantId(), e);
         }
         if (!seen.isEmpty()) {
-            transactions.registerInterposedSynchronization(new Synchronization() {
-                @Override
-                public void beforeCompletion() {
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
-                        seen.forEach(waiters::seen);
-                    }
-                }
-            });
+            AfterCommit.run(transactions, () -> seen.forEach(waiters::seen));
         }
     }
 

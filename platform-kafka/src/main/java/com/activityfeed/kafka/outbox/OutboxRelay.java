@@ -1,0 +1,245 @@
+package com.activityfeed.kafka.outbox;
+
+import com.activityfeed.kafka.HopLatency;
+import com.activityfeed.kafka.KafkaProducers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes a transactional outbox table to a Kafka topic, the one relay of the platform (feed:
+ * change log to {@code feed.changes}; social: updates to {@code social.updates}).
+ *
+ * <ul>
+ * <li>Woken right after a commit that wrote to the outbox ({@link #wakeAfterCommit}), and looking by
+ * itself every {@link RelayConfig#pollInterval()} only as a fallback (rows of a replica that crashed,
+ * a broker that was down).</li>
+ * <li>One replica relays at a time: a PostgreSQL advisory lock held for the round, so per-key order
+ * holds across replicas. A replica that was woken waits for the lock (at most a poll interval)
+ * rather than giving up, so its own commit goes out right after the current round.</li>
+ * <li>Rows are deleted only after Kafka acknowledged them; a crash in between sends them again and
+ * consumers ignore what they have seen.</li>
+ * <li>A round interleaves keys (tenants), so one tenant's backlog does not delay another tenant.</li>
+ * <li>Any failure (database, broker) is retried with capped back-off for as long as it lasts.</li>
+ * </ul>
+ */
+public final class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    /**
+     * What one relay publishes.
+     *
+     * @param name       thread name and log prefix
+     * @param topic      the Kafka topic; the record key is the row's key (the tenant)
+     * @param lockKey    the advisory lock that makes one replica the relay
+     * @param selectSql  the next rows, fair across keys, each key's rows in order. Parameters: the
+     *                   per-key share, the batch size. Columns: key (text), id (bigint), message
+     *                   (text), appended at (timestamptz, may be null)
+     * @param deleteSql  deletes relayed rows. Parameters: keys (text[]), ids (bigint[]), pairwise
+     * @param relayedMetric counter of rows published
+     * @param pendingMetric gauge of rows seen at the last look
+     * @param hop        the {@link HopLatency} hop recorded from a row's appended-at to its Kafka
+     *                   acknowledgement, or null for none
+     */
+    public record Use(String name, String topic, long lockKey, String selectSql, String deleteSql,
+                      String relayedMetric, String pendingMetric, String hop) {
+    }
+
+    private record Row(String key, long id, String message, Timestamp appendedAt) {
+    }
+
+    private final Use use;
+    private final RelayConfig config;
+    private final DataSource dataSource;
+    private final KafkaProducers producers;
+    private final Counter relayed;
+    private final Timer hopTimer;
+    private final AtomicLong pending = new AtomicLong();
+    private final Semaphore wakeUps = new Semaphore(0);
+    private volatile boolean running;
+    private KafkaProducer<String, String> producer;
+    private Thread thread;
+
+    public OutboxRelay(Use use, RelayConfig config, DataSource dataSource, KafkaProducers producers,
+                       MeterRegistry registry) {
+        this.use = use;
+        this.config = config;
+        this.dataSource = dataSource;
+        this.producers = producers;
+        this.relayed = Counter.builder(use.relayedMetric()).description("outbox rows published to " + use.topic())
+                .register(registry);
+        Gauge.builder(use.pendingMetric(), pending, AtomicLong::get)
+                .description("outbox rows seen at the relay's last look (at most one round)").register(registry);
+        this.hopTimer = use.hop() == null ? null : HopLatency.timer(registry, use.hop());
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        producer = producers.create(KafkaProducers.Options.of(use.name(), config.sendTimeout()));
+        running = true;
+        thread = new Thread(this::loop, use.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wake();
+        try {
+            thread.join(config.sendTimeout().toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    /** Asks the relay to look at the outbox now. */
+    public void wake() {
+        wakeUps.release();
+    }
+
+    /**
+     * Wakes the relay once the current transaction has committed (never before: the rows would not
+     * be visible yet; never after a rollback). Registered once per transaction however often called.
+     */
+    public void wakeAfterCommit(TransactionSynchronizationRegistry transactions) {
+        AfterCommit.once(transactions, this, this::wake);
+    }
+
+    private void loop() {
+        long backoffMillis = 0;
+        while (running) {
+            try {
+                wakeUps.tryAcquire(backoffMillis > 0 ? backoffMillis : config.pollInterval().toMillis(),
+                        TimeUnit.MILLISECONDS);
+                wakeUps.drainPermits();
+                while (running && relayOnce() > 0) {
+                    // a full outbox drains round after round without waiting for a wake-up
+                }
+                backoffMillis = 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                backoffMillis = Math.min(Math.max(backoffMillis * 2, 100), config.maxBackoff().toMillis());
+                LOG.warnf("%s: relaying to %s failed, retrying in %d ms: %s", use.name(), use.topic(), backoffMillis,
+                        e.toString());
+            }
+        }
+    }
+
+    /** Sends one round of the outbox in order; returns how many rows it sent (0 also when another replica relays). */
+    public int relayOnce() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!lock(c)) {
+                    c.rollback();
+                    return 0;
+                }
+                List<Row> rows = next(c);
+                pending.set(rows.size());
+                if (rows.isEmpty()) {
+                    c.rollback();
+                    return 0;
+                }
+                List<Future<?>> acks = new ArrayList<>(rows.size());
+                for (Row row : rows) {
+                    acks.add(producer.send(new ProducerRecord<>(use.topic(), row.key(), row.message())));
+                }
+                long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+                for (Future<?> ack : acks) {
+                    ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+                if (hopTimer != null) {
+                    for (Row row : rows) {
+                        if (row.appendedAt() != null) {
+                            HopLatency.recordSince(hopTimer, row.appendedAt().getTime());
+                        }
+                    }
+                }
+                delete(c, rows);
+                c.commit();
+                relayed.increment(rows.size());
+                return rows.size();
+            } catch (Exception e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    /** Waits for the relay lock at most a poll interval: the holder's round usually ends well before. */
+    private boolean lock(Connection c) throws SQLException {
+        try (PreparedStatement timeout = c.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
+            timeout.setString(1, Math.max(1, config.pollInterval().toMillis()) + "ms");
+            timeout.execute();
+        }
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, use.lockKey());
+            lock.execute();
+            return true;
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private List<Row> next(Connection c) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(use.selectSql())) {
+            ps.setInt(1, Math.min(config.perTenantShare(), config.batchSize()));
+            ps.setInt(2, config.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private void delete(Connection c, List<Row> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(use.deleteSql())) {
+            ps.setArray(1, c.createArrayOf("text", rows.stream().map(Row::key).toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", rows.stream().map(Row::id).toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.debugf("rollback after a failed relay round failed too: %s", e.toString());
+        }
+    }
+}
