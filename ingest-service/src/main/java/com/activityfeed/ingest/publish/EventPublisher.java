@@ -6,6 +6,7 @@ import com.activityfeed.messages.Topics;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,7 @@ import java.util.function.Function;
  * in one Kafka transaction ({@link TransactionalBatches}): either all of it becomes visible to
  * read_committed consumers (the feed) or none of it, so a 503 never leaves half a batch behind.
  */
+@Startup // the transactional producers initialise at start-up, not on the first request
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
@@ -173,6 +175,11 @@ public class EventPublisher {
             producer.send(record, callback);
         }
         return done;
+    }
+
+    /** False until the transactional producers are initialised (ingest is then not ready). */
+    public boolean transactionsReady() {
+        return batches == null || batches.ready();
     }
 
     static ProblemException unavailable() {

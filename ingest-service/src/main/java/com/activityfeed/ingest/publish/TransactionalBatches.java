@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +36,7 @@ final class TransactionalBatches implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TransactionalBatches.class);
 
     private final List<Lane> lanes;
+    private final java.util.concurrent.atomic.AtomicInteger turn = new java.util.concurrent.atomic.AtomicInteger();
 
     TransactionalBatches(String idPrefix, int producers, int requestsPerTransaction,
                          Function<String, Producer<String, byte[]>> factory) {
@@ -47,8 +47,21 @@ final class TransactionalBatches implements AutoCloseable {
 
     /** Completes when the transaction holding {@code records} is committed; fails when it is not. */
     CompletableFuture<Void> commit(List<ProducerRecord<String, byte[]>> records) {
-        Lane lane = lanes.stream().min(Comparator.comparingInt(Lane::waiting)).orElseThrow();
-        return lane.submit(records);
+        // the producer with the fewest requests waiting; ties go round the pool
+        int start = Math.floorMod(turn.getAndIncrement(), lanes.size());
+        Lane best = null;
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get((start + i) % lanes.size());
+            if (best == null || lane.waiting() < best.waiting()) {
+                best = lane;
+            }
+        }
+        return best.submit(records);
+    }
+
+    /** Every producer is initialised: a batch can be committed now. */
+    boolean ready() {
+        return lanes.stream().allMatch(Lane::ready);
     }
 
     @Override
@@ -68,6 +81,8 @@ final class TransactionalBatches implements AutoCloseable {
         private volatile boolean running = true;
         /** Touched only by this lane's thread. */
         private Producer<String, byte[]> producer;
+        /** The producer exists and its transactions are initialised. */
+        private volatile boolean ready;
 
         Lane(String transactionalId, int maxGroup, Function<String, Producer<String, byte[]>> factory) {
             this.transactionalId = transactionalId;
@@ -97,6 +112,22 @@ final class TransactionalBatches implements AutoCloseable {
 
         @Override
         public void run() {
+            // At once, not on the first batch: initialising fences a predecessor with the same id
+            // (this replica before a crash) and aborts what it left open, which read_committed
+            // consumers would otherwise wait for until the transaction timeout. The first
+            // initialisation on a new cluster creates the transaction log and may take a while:
+            // it is retried for as long as it times out (each try blocks up to max.block.ms).
+            while (running && !ready) {
+                try {
+                    producer();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    LOG.infof("transactional producer %s not initialised yet, retrying: %s", transactionalId, e.getMessage());
+                } catch (KafkaException e) {
+                    LOG.warnf("transactional producer %s cannot start (retried with the next batch): %s",
+                            transactionalId, e.toString());
+                    break;
+                }
+            }
             List<Pending> group = new ArrayList<>();
             while (running) {
                 try {
@@ -126,7 +157,6 @@ final class TransactionalBatches implements AutoCloseable {
                 p = producer();
             } catch (KafkaException e) {
                 LOG.warnf("transactional producer %s cannot start: %s", transactionalId, e.toString());
-                discard();
                 fail(group, e);
                 return;
             }
@@ -176,19 +206,28 @@ final class TransactionalBatches implements AutoCloseable {
 
         private Producer<String, byte[]> producer() {
             if (producer == null) {
-                Producer<String, byte[]> created = factory.apply(transactionalId);
+                producer = factory.apply(transactionalId);
+            }
+            if (!ready) {
                 try {
-                    created.initTransactions();
+                    producer.initTransactions();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    throw e; // may be retried on the same producer
                 } catch (KafkaException e) {
-                    created.close(Duration.ZERO);
+                    discard();
                     throw e;
                 }
-                producer = created;
+                ready = true;
             }
             return producer;
         }
 
+        boolean ready() {
+            return ready;
+        }
+
         private void discard() {
+            ready = false;
             if (producer != null) {
                 producer.close(Duration.ZERO);
                 producer = null;
