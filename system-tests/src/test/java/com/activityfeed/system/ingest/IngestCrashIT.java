@@ -37,8 +37,8 @@ import static org.awaitility.Awaitility.await;
  * SPEC R1: ingest is killed with SIGKILL while clients keep posting batches, some with idempotency
  * keys and some without, and is restarted. The clients behave as ingest's README tells them to:
  * a keyed batch is retried with the same keys until it is answered 202; a keyless batch is retried
- * (as a new batch) after a 503, which means nothing of it was published, but not after a lost
- * connection, whose outcome is unknown. Afterwards every event answered 202 is in the feed exactly
+ * (as a new batch) after a 503, which means nothing of it was published, or a refused connection,
+ * but not after a lost connection, whose outcome is unknown. Afterwards every event answered 202 is in the feed exactly
  * once, and every batch attempt is in the feed entirely or not at all: the kill left no half batch
  * behind (multi-event batches are Kafka transactions; the feed reads read_committed).
  */
@@ -146,12 +146,13 @@ class IngestCrashIT {
             try {
                 result = post(token, batch(marker, keyed));
             } catch (IOException e) {
-                // no answer: the outcome is unknown
                 attempts.add(new Attempt(marker, keyed, null));
-                if (keyed) {
+                if (keyed || e instanceof java.net.ConnectException) {
+                    // keyed: a retry is always safe; refused connection: the request never left
                     waitForIngest();
                     continue;
                 }
+                // no answer to a keyless batch: the outcome is unknown, and a retry could store it twice
                 unknown.incrementAndGet();
                 return;
             }
