@@ -4,6 +4,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
@@ -30,8 +31,11 @@ public class KafkaProducers {
         this.brokerConfig = brokerConfig;
     }
 
-    /** What differs between uses: a name for the broker's logs, how long a send may take, extra batching. */
-    public record Options(String clientId, Duration timeout, Duration linger, String compression) {
+    /**
+     * What differs between uses: a name for the broker's logs, how long a send may take, extra
+     * batching, and for a transactional producer its {@code transactional.id} (null otherwise).
+     */
+    public record Options(String clientId, Duration timeout, Duration linger, String compression, String transactionalId) {
         public Options {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("a producer timeout must be positive: " + timeout);
@@ -40,21 +44,38 @@ public class KafkaProducers {
 
         /** Latency first: no linger, no compression. */
         public static Options of(String clientId, Duration timeout) {
-            return new Options(clientId, timeout, Duration.ZERO, "none");
+            return new Options(clientId, timeout, Duration.ZERO, "none", null);
         }
 
         public Options withLinger(Duration value) {
-            return new Options(clientId, timeout, value, compression);
+            return new Options(clientId, timeout, value, compression, transactionalId);
         }
 
         public Options withCompression(String value) {
-            return new Options(clientId, timeout, linger, value);
+            return new Options(clientId, timeout, linger, value, transactionalId);
+        }
+
+        /** A transactional producer; {@code null} keeps the plain idempotent one. */
+        public Options withTransactionalId(String value) {
+            return new Options(clientId, timeout, linger, compression, value);
         }
     }
 
     /** A new producer with these options; the caller closes it. */
     public KafkaProducer<String, String> create(Options options) {
         return new KafkaProducer<>(settings(brokerConfig, options));
+    }
+
+    /** Like {@link #create}, for values already serialised to bytes. */
+    public KafkaProducer<String, byte[]> createBinary(Options options) {
+        return new KafkaProducer<>(binarySettings(brokerConfig, options));
+    }
+
+    /** {@link #settings} with a byte-array value serializer. */
+    public static Map<String, Object> binarySettings(Map<String, ?> broker, Options options) {
+        Map<String, Object> config = settings(broker, options);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return config;
     }
 
     /**
@@ -80,6 +101,12 @@ public class KafkaProducers {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout + 1000, request + linger));
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        if (options.transactionalId() != null) {
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, options.transactionalId());
+            // What a crashed process left open blocks read_committed consumers of those partitions
+            // until the broker aborts it: keep that short, but longer than any commit may take.
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) (timeout + 10_000));
+        }
         if (options.clientId() != null) {
             config.put(ProducerConfig.CLIENT_ID_CONFIG, options.clientId());
         }

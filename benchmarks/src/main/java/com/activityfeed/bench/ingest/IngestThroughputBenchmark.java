@@ -1,5 +1,6 @@
 package com.activityfeed.bench.ingest;
 
+import com.activityfeed.bench.LoadAverage;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.Ports;
@@ -40,7 +41,9 @@ import java.util.stream.IntStream;
  * <p>Run: package ingest-service and benchmarks, then
  * {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" com.activityfeed.bench.ingest.IngestThroughputBenchmark}
  * System properties: {@code clients} (8), {@code tenants} (8), {@code warmup} (5 s), {@code seconds} (20),
- * {@code perfRecords} (500000), {@code jfr} (a file: record the ingest process with Flight Recorder).
+ * {@code perfRecords} (500000), {@code jfr} (a file: record the ingest process with Flight Recorder),
+ * {@code compareTransactions} (true: measure ingest a second time with its batch transactions turned
+ * off, {@code INGEST_TRANSACTIONAL_PRODUCERS=0}, and print what the transactions cost).
  */
 public final class IngestThroughputBenchmark {
     private static final int BATCH = 100;
@@ -66,24 +69,35 @@ public final class IngestThroughputBenchmark {
             // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
             env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
         }
+        List<String> bodies = IntStream.range(0, tenants).mapToObj(t -> batch(t)).toList();
+        double ingestRate;
         try (ServiceProcess ingest = ServiceProcess.start("ingest-service", Ports.free(), env, logs)) {
-            List<String> bodies = IntStream.range(0, tenants).mapToObj(t -> batch(t)).toList();
             int eventBytes = bodies.getFirst().getBytes(StandardCharsets.UTF_8).length / BATCH;
-            System.out.printf("ingest: %d clients, %d tenants, batches of %d events of ~%d bytes (request JSON)%n",
-                    clients, tenants, BATCH, eventBytes);
+            System.out.printf("ingest: %d clients, %d tenants, batches of %d events of ~%d bytes (request JSON), "
+                    + "each batch one Kafka transaction   [%s]%n", clients, tenants, BATCH, eventBytes, LoadAverage.now());
             run(ingest, clients, tenants, bodies, Duration.ofSeconds(warmup));
-            double ingestRate = run(ingest, clients, tenants, bodies, Duration.ofSeconds(seconds));
-            System.out.printf("ingest: %.0f events/s over %d s%n", ingestRate, seconds);
-
-            Path payloads = Files.createTempFile("ingest-records", ".jsonl");
-            int recordBytes = writtenRecords(infra, payloads, 2_000);
-            System.out.printf("records ingest writes to %s: %d bytes on average%n", Topics.ACTIVITY_RAW, recordBytes);
-            double perfRate = producerPerf(infra, payloads, perfRecords, recordBytes);
-            Files.deleteIfExists(payloads);
-            System.out.printf("kafka ProducerPerformance: %.0f records/s (%d records of ~%d bytes, acks=all, idempotent, lz4, linger 2 ms)%n",
-                    perfRate, perfRecords, recordBytes);
-            System.out.printf("P1 ratio ingest/kafka = %.3f (target >= 0.5)%n", ingestRate / perfRate);
+            ingestRate = run(ingest, clients, tenants, bodies, Duration.ofSeconds(seconds));
+            System.out.printf("ingest: %.0f events/s over %d s   [%s]%n", ingestRate, seconds, LoadAverage.now());
         }
+        if (Boolean.getBoolean("compareTransactions")) {
+            Map<String, String> plain = new java.util.HashMap<>(env);
+            plain.put("INGEST_TRANSACTIONAL_PRODUCERS", "0");
+            plain.remove("JAVA_TOOL_OPTIONS");
+            try (ServiceProcess ingest = ServiceProcess.start("ingest-service", Ports.free(), plain, logs)) {
+                run(ingest, clients, tenants, bodies, Duration.ofSeconds(warmup));
+                double plainRate = run(ingest, clients, tenants, bodies, Duration.ofSeconds(seconds));
+                System.out.printf("ingest without batch transactions: %.0f events/s over %d s; with transactions %.0f "
+                        + "(%.0f %% of it)   [%s]%n", plainRate, seconds, ingestRate, 100 * ingestRate / plainRate, LoadAverage.now());
+            }
+        }
+        Path payloads = Files.createTempFile("ingest-records", ".jsonl");
+        int recordBytes = writtenRecords(infra, payloads, 2_000);
+        System.out.printf("records ingest writes to %s: %d bytes on average%n", Topics.ACTIVITY_RAW, recordBytes);
+        double perfRate = producerPerf(infra, payloads, perfRecords, recordBytes);
+        Files.deleteIfExists(payloads);
+        System.out.printf("kafka ProducerPerformance: %.0f records/s (%d records of ~%d bytes, acks=all, idempotent, lz4, "
+                + "linger 1 ms, batch 128 KiB)   [%s]%n", perfRate, perfRecords, recordBytes, LoadAverage.now());
+        System.out.printf("P1 ratio ingest/kafka = %.3f (target >= 0.5)   [%s]%n", ingestRate / perfRate, LoadAverage.now());
         System.exit(0);
     }
 
@@ -176,7 +190,7 @@ public final class IngestThroughputBenchmark {
                 "--topic", Topics.ACTIVITY_RAW, "--num-records", String.valueOf(records), "--throughput", "-1",
                 "--payload-file", payloads.toString(), "--payload-delimiter", "\n",
                 "--producer-props", "bootstrap.servers=" + infra.bootstrapServers(), "acks=all",
-                "enable.idempotence=true", "linger.ms=2", "compression.type=lz4");
+                "enable.idempotence=true", "linger.ms=1", "batch.size=131072", "compression.type=lz4");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {

@@ -32,8 +32,14 @@ final class BenchStack implements AutoCloseable {
     BenchStack(String feedHeap) {
         infra = Infra.shared();
         Path logs = Infra.root().resolve("benchmarks/target/service-logs");
-        ingest = ServiceProcess.start("ingest-service", Ports.free(),
-                ServiceProcess.environment(infra, null, TestTokens.SECRET), logs);
+        Map<String, String> ingestEnv = ServiceProcess.environment(infra, null, TestTokens.SECRET);
+        ingestEnv.put("INGEST_RATE_LIMIT", "1000000000"); // measure the pipeline, not the limiter
+        String recording = System.getProperty("jfr");
+        if (recording != null) {
+            // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
+            ingestEnv.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+        }
+        ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
         env.put("AFP_HEAP", feedHeap);
         feed = ServiceProcess.start("feed-service", Ports.free(), env, logs);
@@ -50,6 +56,16 @@ final class BenchStack implements AutoCloseable {
                         .timeout(Duration.ofSeconds(10))
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
                 .thenApply(HttpResponse::statusCode);
+    }
+
+    /** A record as ingest writes it for one {@link #post} event: the size the floors use. */
+    static String sampleRecord(String tenant) {
+        String marker = "bench-123456";
+        return com.activityfeed.messages.MessageCodec.write(new com.activityfeed.messages.RawEvent(
+                com.activityfeed.messages.RawEvent.VERSION, java.util.UUID.randomUUID(), tenant, "bench_tick", null, null,
+                java.time.Instant.now(), java.time.Instant.now(), marker, null, "api",
+                com.activityfeed.messages.Priority.fromWire("high"), java.util.List.of(), null, null, null,
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("marker", marker), null));
     }
 
     /** One line of the feed's Prometheus metrics, e.g. a quantile of the delivery latency. */

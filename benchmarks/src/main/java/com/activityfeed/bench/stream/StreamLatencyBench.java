@@ -1,30 +1,222 @@
 package com.activityfeed.bench.stream;
 
+import com.activityfeed.bench.HopHistograms;
+import com.activityfeed.bench.LoadAverage;
 import com.activityfeed.bench.Percentiles;
+import com.activityfeed.bench.floor.KafkaFloor;
+import com.activityfeed.bench.floor.PostgresFloor;
 import com.activityfeed.testsupport.infra.TestTokens;
 import com.activityfeed.testsupport.sse.SseClient;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
- * SPEC P2: ingest POST to SSE delivery at a steady rate (default 1,000 events/s for 20 s, after a
- * 5 s warm-up at the same rate). Each event is titled with its number; the clock starts just
- * before its POST is sent and stops when its {@code activity.event.created} is read from one open
- * stream on the feed service. Also prints the feed's own delivery-latency percentiles (ingest
- * receivedAt to write). Arguments: [events/s] [seconds].
+ * SPEC §8 P2: single-event POSTs to ingest at a fixed rate (open loop), each timed to its 202 and
+ * to its {@code activity.event.created} on one open stream of the feed; then the per-hop breakdown
+ * from the services' {@code pipeline_hop_latency_seconds} histograms (scraped before and after the
+ * measured period) and the floor in the same run: Kafka's own EndToEndLatency tool, the same
+ * produce → consume at the run's rate, and a PostgreSQL insert+commit of an event row at that rate.
+ *
+ * <p>Open loop: event n is due at start + n/rate and is sent then whatever happened to the others;
+ * every latency is measured from when it was due (a stalled sender cannot hide a stall). Only a
+ * safety cap of in-flight requests ({@code -DmaxInFlight}, 4096) makes it skip; skips are printed.
+ *
+ * <p>Arguments: [events/s=1000] [seconds=20]; {@code -Dwarmup=5} seconds at the same rate first (not
+ * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest.
  */
 public final class StreamLatencyBench {
-    private static final int MAX_IN_FLIGHT = 64;
     private static final Pattern TITLE = Pattern.compile("\"bench-(\\d+)\"");
+
+    public static void main(String[] args) throws Exception {
+        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int warmupSeconds = Integer.getInteger("warmup", 5);
+        int maxInFlight = Integer.getInteger("maxInFlight", 4096);
+        boolean floor = Boolean.parseBoolean(System.getProperty("floor", "true"));
+        try (BenchStack stack = new BenchStack("512m")) {
+            String tenant = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+            String producer = TestTokens.ingest(tenant);
+            try (SseClient sse = SseClient.to(stack.feed.url("/api/v1/feed/stream"))
+                    .bearer(TestTokens.reader(tenant, "watcher")).connect()) {
+                sse.awaitEvent("feed.connected", Duration.ofSeconds(10));
+                Run run = new Run(stack, sse, tenant, producer, maxInFlight);
+                System.out.printf("P2: %d single-event POSTs/s, open loop; warm-up %d s   [%s]%n", rate, warmupSeconds, LoadAverage.now());
+                run.phase(0, rate * warmupSeconds, rate);
+                String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
+                HopHistograms before = HopHistograms.scrape(metrics);
+                int from = rate * warmupSeconds;
+                Phase measured = run.phase(from, rate * seconds, rate);
+                HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
+                measured.print(rate, seconds);
+                System.out.printf("  per hop (pipeline_hop_latency_seconds, measured period only)   [%s]%n", LoadAverage.now());
+                System.out.print(hops.table("    "));
+                System.out.println("  feed-service feed_stream_fanout_latency (change commit -> write):");
+                System.out.print(stack.metric("feed_stream_fanout_latency_seconds{").replaceAll("(?m)^", "    "));
+                if (floor) {
+                    System.out.println("  floor, same broker and database, same run:");
+                    int recordBytes = Math.max(64, measured.recordBytes(stack));
+                    KafkaFloor.openLoop(stack.infra, rate, Math.min(seconds, 10), recordBytes);
+                    KafkaFloor.endToEndLatencyTool(stack.infra, Math.min(rate * 5, 5000), recordBytes);
+                    PostgresFloor.run(stack.infra, rate, Math.min(seconds, 10), BenchStack.sampleRecord(tenant));
+                }
+                boolean met = measured.lost == 0 && measured.failed.isEmpty() && measured.skipped.get() == 0
+                        && measured.sse.count() > 0 && measured.sse.p99() < 50;
+                System.out.printf("  target p99 POST -> SSE < 50 ms at %d/s with 0 lost: %s   [%s]%n", rate, met ? "met" : "NOT met",
+                        LoadAverage.now());
+            }
+        }
+        System.exit(0);
+    }
+
+    /** The sender and the stream reader; events are numbered across phases. */
+    private static final class Run {
+        private final BenchStack stack;
+        private final SseClient sse;
+        private final String tenant;
+        private final String token;
+        private final int maxInFlight;
+        private final Map<Integer, Long> dueWallNanos = new ConcurrentHashMap<>();
+        private final Map<Integer, Long> delivered = new ConcurrentHashMap<>();
+        private int readUpTo;
+        private final long wallBase = epochNanos(Instant.now());
+        private final long nanoBase = System.nanoTime();
+
+        Run(BenchStack stack, SseClient sse, String tenant, String token, int maxInFlight) {
+            this.stack = stack;
+            this.sse = sse;
+            this.tenant = tenant;
+            this.token = token;
+            this.maxInFlight = maxInFlight;
+        }
+
+        Phase phase(int from, int count, int rate) throws InterruptedException {
+            Phase phase = new Phase(from, count);
+            AtomicInteger inFlight = new AtomicInteger();
+            long period = 1_000_000_000L / rate;
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            for (int i = 0; i < count; i++) {
+                int n = from + i;
+                long due = start + i * period;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                if (inFlight.get() >= maxInFlight) {
+                    phase.skipped.incrementAndGet();
+                    continue;
+                }
+                inFlight.incrementAndGet();
+                dueWallNanos.put(n, wallBase + (due - nanoBase));
+                phase.sent.incrementAndGet();
+                stack.post(tenant, token, "bench-" + n).whenComplete((status, error) -> {
+                    long took = System.nanoTime() - due;
+                    inFlight.decrementAndGet();
+                    if (error == null && status == 202) {
+                        phase.ack[n - from] = Math.max(1, took);
+                        phase.accepted.incrementAndGet();
+                    } else {
+                        String why = error != null ? rootCause(error) : "HTTP " + status;
+                        phase.failed.computeIfAbsent(why, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                });
+                if ((i & 63) == 0) {
+                    drain(); // read the stream as we go so that its buffer never holds the whole run
+                }
+            }
+            phase.sendSeconds = (System.nanoTime() - start) / 1e9;
+            // the answers, then the deliveries (bounded: at most 30 s after the last POST)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            while (System.nanoTime() < deadline) {
+                drain();
+                long missing = IntStream.range(0, count).filter(i -> phase.ack[i] > 0 && !delivered.containsKey(from + i)).count();
+                if (missing == 0) {
+                    break;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            drain();
+            long[] sseLatency = IntStream.range(0, count).filter(i -> delivered.containsKey(from + i))
+                    .mapToLong(i -> delivered.get(from + i)).toArray();
+            phase.sse = Percentiles.ofNanos(sseLatency);
+            phase.lost = IntStream.range(0, count).filter(i -> phase.ack[i] > 0 && !delivered.containsKey(from + i)).count();
+            return phase;
+        }
+
+        private synchronized void drain() {
+            List<SseClient.Event> events = sse.events();
+            for (int i = readUpTo; i < events.size(); i++) {
+                SseClient.Event e = events.get(i);
+                if (!e.event().equals("activity.event.created")) {
+                    continue;
+                }
+                Matcher m = TITLE.matcher(e.data());
+                if (m.find()) {
+                    int n = Integer.parseInt(m.group(1));
+                    Long due = dueWallNanos.get(n);
+                    if (due != null) {
+                        delivered.putIfAbsent(n, Math.max(1, epochNanos(e.receivedAt()) - due));
+                    }
+                }
+            }
+            readUpTo = events.size();
+        }
+    }
+
+    private static final class Phase {
+        final int from;
+        final long[] ack;
+        final AtomicInteger sent = new AtomicInteger();
+        final AtomicInteger skipped = new AtomicInteger();
+        final AtomicLong accepted = new AtomicLong();
+        final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
+        double sendSeconds;
+        Percentiles sse;
+        long lost;
+
+        Phase(int from, int count) {
+            this.from = from;
+            this.ack = new long[count];
+        }
+
+        void print(int rate, int seconds) {
+            System.out.printf("  offered %d/s for %d s: %d POSTs sent in %.1f s, %d skipped (over the in-flight cap), %d not 202   [%s]%n",
+                    rate, seconds, sent.get(), sendSeconds, skipped.get(),
+                    failed.values().stream().mapToInt(AtomicInteger::get).sum(), LoadAverage.now());
+            failed.forEach((why, n) -> System.out.printf("    %d x %s%n", n.get(), why));
+            System.out.printf("  ingest accepted %.0f events/s (202s per second of sending)   [%s]%n",
+                    accepted.get() / sendSeconds, LoadAverage.now());
+            System.out.printf("  POST -> 202: %s   [%s]%n", Percentiles.ofNanos(Arrays.stream(ack).filter(v -> v > 0).toArray()),
+                    LoadAverage.now());
+            System.out.printf("  POST -> SSE: %s, lost (202 but not on the stream 30 s after the last POST): %d   [%s]%n",
+                    sse, lost, LoadAverage.now());
+        }
+
+        /** The size of a record ingest writes for these events (one read back from activity.raw is not needed: same shape). */
+        int recordBytes(BenchStack stack) {
+            return BenchStack.sampleRecord("bench-xxxxxxxx").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+    }
+
+    private static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
 
     private static String rootCause(Throwable error) {
         Throwable cause = error;
@@ -32,94 +224,5 @@ public final class StreamLatencyBench {
             cause = cause.getCause();
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-
-    public static void main(String[] args) throws Exception {
-        int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int warmup = rate * 5;
-        int total = warmup + rate * seconds;
-        try (BenchStack stack = new BenchStack("512m")) {
-            String tenant = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-            String producer = TestTokens.ingest(tenant);
-            long[] sentAt = new long[total];
-            long[] latency = new long[total];
-            ConcurrentHashMap<Integer, Boolean> failed = new ConcurrentHashMap<>();
-            ConcurrentHashMap<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-            try (SseClient sse = SseClient.to(stack.feed.url("/api/v1/feed/stream"))
-                    .bearer(TestTokens.reader(tenant, "watcher")).connect()) {
-                sse.awaitEvent("feed.connected", Duration.ofSeconds(10));
-                AtomicInteger next = new AtomicInteger();
-                AtomicInteger skipped = new AtomicInteger();
-                java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
-                ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-                long periodNanos = 1_000_000_000L / rate;
-                pacer.scheduleAtFixedRate(() -> {
-                    int n = next.getAndIncrement();
-                    if (n >= total) {
-                        return;
-                    }
-                    if (!inFlight.tryAcquire()) {
-                        // the load generator never queues without bound: a tick with no free slot is skipped
-                        skipped.incrementAndGet();
-                        return;
-                    }
-                    sentAt[n] = System.nanoTime();
-                    stack.post(tenant, producer, "bench-" + n).whenComplete((status, error) -> {
-                        inFlight.release();
-                        if (error != null || status != 202) {
-                            failed.put(n, true);
-                            String why = error != null ? rootCause(error) : "HTTP " + status;
-                            failures.computeIfAbsent(why, k -> new AtomicInteger()).incrementAndGet();
-                        }
-                    });
-                }, 0, periodNanos, TimeUnit.NANOSECONDS);
-                long started = System.nanoTime();
-                int seen = 0;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 5 + 60);
-                int lastIndex = 0;
-                while ((next.get() < total || seen < total - failed.size() - skipped.get()) && System.nanoTime() < deadline) {
-                    List<SseClient.Event> events;
-                    try {
-                        events = sse.awaitEvents(lastIndex + 1, e -> true, Duration.ofSeconds(next.get() < total ? 60 : 30));
-                    } catch (AssertionError timeout) {
-                        break;
-                    }
-                    for (int i = lastIndex; i < events.size(); i++) {
-                        SseClient.Event e = events.get(i);
-                        Matcher m = TITLE.matcher(e.data());
-                        if (e.event().equals("activity.event.created") && m.find()) {
-                            int n = Integer.parseInt(m.group(1));
-                            // receivedAt is wall-clock; convert through the offset measured now
-                            long receivedNanos = System.nanoTime()
-                                    - Duration.between(e.receivedAt(), java.time.Instant.now()).toNanos();
-                            latency[n] = Math.max(1, receivedNanos - sentAt[n]);
-                            seen++;
-                        }
-                    }
-                    lastIndex = events.size();
-                }
-                pacer.shutdownNow();
-                double elapsed = (System.nanoTime() - started) / 1e9;
-                long[] measured = java.util.stream.IntStream.range(warmup, total)
-                        .filter(i -> latency[i] > 0).mapToLong(i -> latency[i]).toArray();
-                int missing = (int) java.util.stream.IntStream.range(warmup, total)
-                        .filter(i -> sentAt[i] > 0 && !failed.containsKey(i) && latency[i] == 0).count();
-                int sent = total - skipped.get();
-                System.out.printf("P2 stream latency: %d events/s offered for %d s (+5 s warm-up), %d POSTs sent (%d skipped: %d already in flight), %d failed, %.1f s in all%n",
-                        rate, seconds, sent, skipped.get(), MAX_IN_FLIGHT, failed.size(), elapsed);
-                System.out.printf("  achieved: %.0f events/s accepted by ingest%n", (sent - failed.size()) / elapsed);
-                System.out.printf("  POST -> SSE (client clock): %s, not delivered: %d%n", Percentiles.ofNanos(measured), missing);
-                failures.forEach((why, count) -> System.out.printf("  POST failed %d times: %s%n", count.get(), why));
-                System.out.println("  feed-service feed_stream_delivery_latency (ingest receivedAt -> write):");
-                System.out.print(stack.metric("feed_stream_delivery_latency_seconds{").replaceAll("(?m)^", "    "));
-                System.out.println("  feed-service feed_stream_fanout_latency (change commit -> write: relay, Kafka, fan-out):");
-                System.out.print(stack.metric("feed_stream_fanout_latency_seconds{").replaceAll("(?m)^", "    "));
-                boolean met = measured.length > 0 && missing == 0 && skipped.get() == 0 && failed.isEmpty()
-                        && Percentiles.ofNanos(measured).p99() < 50;
-                System.out.printf("  target p99 < 50 ms with every event delivered: %s%n", met ? "met" : "NOT met");
-            }
-        }
-        System.exit(0);
     }
 }

@@ -22,6 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 @Path("/api/v1/events")
 @Tag(name = "events", description = "Post activity events (SPEC §3)")
 public class EventResource {
@@ -70,12 +73,23 @@ public class EventResource {
     @APIResponse(responseCode = "415", description = "not application/json")
     @APIResponse(responseCode = "429", description = "the tenant is over its rate; see Retry-After")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; retry with the same keys after Retry-After")
-    public Response post(byte[] body,
+    public CompletionStage<Response> post(byte[] body,
                          @Parameter(description = "idempotency key of a single event (not allowed on a batch)")
                          @HeaderParam("Idempotency-Key") String idempotencyKey,
                          @Parameter(description = "W3C trace context, passed on as a Kafka header")
                          @HeaderParam("traceparent") String traceparent) {
+        // The worker thread only parses, validates and hands the records to the producer; the answer
+        // is written when Kafka's acknowledgement completes the stage, with no thread waiting for it.
+        long received = System.nanoTime();
         Caller caller = Caller.of(identity);
-        return Response.accepted(events.post(caller, bodies.read(body), idempotencyKey, traceparent)).build();
+        CompletableFuture<Response> answer = new CompletableFuture<>();
+        events.post(caller, bodies.read(body), idempotencyKey, traceparent, received).whenComplete((accepted, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error);
+            } else {
+                answer.complete(Response.accepted(accepted).build());
+            }
+        });
+        return answer;
     }
 }

@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -47,8 +49,16 @@ public class EventService {
         this.ids = new EventIds(clock);
     }
 
-    /** {@code POST /api/v1/events}: a single event object or {@code {"events": [...]}}. */
-    public Accepted post(Caller caller, JsonNode body, String headerKey, String traceparent) {
+    /**
+     * {@code POST /api/v1/events}: a single event object or {@code {"events": [...]}}. Invalid,
+     * forbidden and rate-limited requests throw at once; otherwise the answer completes when Kafka
+     * acknowledged every event (or fails with a 503 problem).
+     *
+     * @param receivedNanos {@link System#nanoTime()} when the request arrived, the start of the
+     *                      {@code post_to_ack} hop
+     */
+    public CompletableFuture<Accepted> post(Caller caller, JsonNode body, String headerKey, String traceparent,
+                                            long receivedNanos) {
         if (body == null || !body.isObject()) {
             throw reject("invalid", 1, ProblemException.badRequest("the body must be a JSON object: one event or {\"events\": [...]}"));
         }
@@ -88,8 +98,15 @@ public class EventService {
             }
         }
         List<RawEvent> events = prepare(nodes, batch, caller.tenant(), headerKey);
-        publish(events, traceparent);
-        return Accepted.of(events);
+        CompletableFuture<Accepted> answer = new CompletableFuture<>();
+        publish(events, traceparent, receivedNanos).whenComplete((done, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error); // unwrapped: the problem mapper sees the 503 itself
+            } else {
+                answer.complete(Accepted.of(events));
+            }
+        });
+        return answer;
     }
 
     /**
@@ -141,10 +158,28 @@ public class EventService {
         return events;
     }
 
-    /** Applies the rate limit and publishes; returns once Kafka acknowledged every event. */
+    /**
+     * Applies the rate limit and publishes; returns once Kafka acknowledged every event. Blocks the
+     * calling thread: for callers that cannot take a future (webhooks).
+     */
     public void publish(List<RawEvent> events, String traceparent) {
+        try {
+            publish(events, traceparent, System.nanoTime()).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies the rate limit (throws at once when over it) and publishes; the future completes once
+     * Kafka acknowledged every event, or fails with a 503 problem.
+     */
+    public CompletableFuture<Void> publish(List<RawEvent> events, String traceparent, long receivedNanos) {
         if (events.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         Map<String, Integer> byTenant = new LinkedHashMap<>();
         events.forEach(e -> byTenant.merge(e.tenantId(), 1, Integer::sum));
@@ -154,13 +189,22 @@ public class EventService {
             throw reject("rate_limited", events.size(), e);
         }
         long start = System.nanoTime();
-        try {
-            publisher.publish(events, traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null);
-        } catch (ProblemException e) {
-            throw reject("unavailable", events.size(), e);
-        }
-        metrics.publishLatency(Duration.ofNanos(System.nanoTime() - start));
-        metrics.accepted(events.getFirst().source(), events.size());
+        String trace = traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
+        CompletableFuture<Void> acked = publisher.publish(events, trace);
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        acked.whenComplete((ok, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                answer.completeExceptionally(cause instanceof ProblemException p ? reject("unavailable", events.size(), p) : cause);
+                return;
+            }
+            long now = System.nanoTime();
+            metrics.publishLatency(Duration.ofNanos(now - start));
+            metrics.postToAck(Duration.ofNanos(now - receivedNanos));
+            metrics.accepted(events.getFirst().source(), events.size());
+            answer.complete(null);
+        });
+        return answer;
     }
 
     private ProblemException reject(String reason, int events, ProblemException e) {

@@ -5,93 +5,184 @@ import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.web.ProblemException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.quarkus.runtime.Startup;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * Publishes events to {@code activity.raw}, keyed by tenant, with an idempotent acks=all producer,
- * and returns only once the broker has acknowledged every record of the request. When it cannot
- * within the configured timeout it throws a 503 problem: the client retries with the same keys.
+ * Publishes events to {@code activity.raw}, keyed by tenant, with acks=all, and completes only once
+ * the broker has acknowledged every record of the request. Nothing waits: the returned future is
+ * completed from the producer's callback (or the commit of a batch's transaction), so no request
+ * thread is parked while Kafka works. When Kafka cannot take the events within the configured
+ * timeout the future fails with a 503 problem: the client retries with the same keys.
+ *
+ * <p>A single event goes through one idempotent producer. A batch of several events is committed
+ * in one Kafka transaction ({@link TransactionalBatches}): either all of it becomes visible to
+ * read_committed consumers (the feed) or none of it, so a 503 never leaves half a batch behind.
  */
+@Startup // the transactional producers initialise at start-up, not on the first request
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
-    private final KafkaProducer<String, String> producer;
+    private final Producer<String, byte[]> producer;
+    private final TransactionalBatches batches;
     private final Duration timeout;
+    private final ObjectWriter writer = MessageCodec.mapper().writer();
 
-    public EventPublisher(KafkaProducers producers,
-                          @ConfigProperty(name = "ingest.publish.timeout") Duration timeout) {
-        this.timeout = timeout;
-        // a short linger and lz4 pack a burst of requests into few, small broker writes
-        this.producer = producers.create(KafkaProducers.Options.of("ingest-events", timeout)
-                .withLinger(Duration.ofMillis(2)).withCompression("lz4"));
+    @Inject
+    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, PublishConfig config) {
+        this(config, transactionalId -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), transactionalId)));
     }
 
     /**
-     * Sends every event and waits for all acknowledgements.
+     * @param producers makes a producer: {@code null} for the idempotent one, else the
+     *                  {@code transactional.id} of a transactional one
+     */
+    EventPublisher(PublishConfig config, Function<String, Producer<String, byte[]>> producers) {
+        this.timeout = config.timeout();
+        this.producer = producers.apply(null);
+        this.batches = config.transactionalProducers() <= 0 ? null
+                : new TransactionalBatches(config.transactionalIdPrefix().orElseGet(EventPublisher::hostName),
+                config.transactionalProducers(), config.requestsPerTransaction(), producers);
+    }
+
+    /**
+     * The settings of ingest's producers, from the platform's one producer factory. A short linger
+     * lets concurrent single-event requests share a produce request without adding noticeable
+     * latency; lz4 is cheap and shrinks the repetitive JSON.
+     *
+     * @param transactionalId null for the plain idempotent producer
+     */
+    static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig, Duration timeout, String transactionalId) {
+        String clientId = transactionalId == null ? "ingest-events" : "ingest-" + transactionalId;
+        return KafkaProducers.binarySettings(kafkaConfig, KafkaProducers.Options.of(clientId, timeout)
+                .withLinger(Duration.ofMillis(1)).withCompression("lz4").withTransactionalId(transactionalId));
+    }
+
+    /**
+     * Sends every event; the future completes once all are acknowledged (a batch: committed), or
+     * fails with a 503 {@link ProblemException} within the timeout.
      *
      * @param traceparent W3C trace context of the request, carried as a Kafka header; may be null
      */
-    public void publish(List<RawEvent> events, String traceparent) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
+    public CompletableFuture<Void> publish(List<RawEvent> events, String traceparent) {
+        CompletableFuture<Void> acked;
         try {
-            for (RawEvent event : events) {
-                ProducerRecord<String, String> record =
-                        new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), MessageCodec.write(event));
-                if (traceparent != null) {
-                    record.headers().add(Topics.HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
+            List<ProducerRecord<String, byte[]>> records = records(events, traceparent);
+            acked = records.size() > 1 && batches != null ? batches.commit(records) : send(records);
+        } catch (KafkaException e) {
+            acked = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        acked.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
+            if (error == null) {
+                answer.complete(null);
+            } else {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof java.util.concurrent.TimeoutException) {
+                    LOG.warnf("Kafka did not acknowledge %d event(s) within %s", events.size(), timeout);
+                } else {
+                    LOG.warnf("Kafka refused %d event(s): %s", events.size(), cause.toString());
                 }
-                if (event.correlationId() != null) {
-                    record.headers().add(Topics.HEADER_CORRELATION_ID, event.correlationId().getBytes(StandardCharsets.UTF_8));
-                }
-                CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
-                producer.send(record, (metadata, error) -> {
-                    if (error != null) {
-                        ack.completeExceptionally(error);
-                    } else {
-                        ack.complete(metadata);
-                    }
-                });
-                acks.add(ack);
+                answer.completeExceptionally(unavailable());
             }
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | org.apache.kafka.common.errors.TimeoutException e) {
-            acks.forEach(a -> a.cancel(false));
-            LOG.warnf("Kafka did not acknowledge %d event(s) within %s", events.size(), timeout);
-            throw unavailable();
-        } catch (ExecutionException e) {
-            LOG.warnf("Kafka refused %d event(s): %s", events.size(), e.getCause().toString());
-            throw unavailable();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable();
+        });
+        return answer;
+    }
+
+    private List<ProducerRecord<String, byte[]>> records(List<RawEvent> events, String traceparent) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+        byte[] trace = traceparent == null ? null : traceparent.getBytes(StandardCharsets.US_ASCII);
+        for (RawEvent event : events) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), serialise(event));
+            if (trace != null) {
+                record.headers().add(Topics.HEADER_TRACEPARENT, trace);
+            }
+            if (event.correlationId() != null) {
+                record.headers().add(Topics.HEADER_CORRELATION_ID, event.correlationId().getBytes(StandardCharsets.UTF_8));
+            }
+            records.add(record);
+        }
+        return records;
+    }
+
+    /** Straight to UTF-8 bytes: the event is serialised once, with no intermediate string. */
+    private byte[] serialise(RawEvent event) {
+        try {
+            return writer.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise event " + event.id(), e);
         }
     }
 
-    private static ProblemException unavailable() {
+    /** Idempotent, no transaction: completes when the last record is acknowledged. */
+    private CompletableFuture<Void> send(List<ProducerRecord<String, byte[]>> records) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AtomicInteger remaining = new AtomicInteger(records.size());
+        Callback callback = (metadata, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else if (remaining.decrementAndGet() == 0) {
+                done.complete(null);
+            }
+        };
+        for (ProducerRecord<String, byte[]> record : records) {
+            producer.send(record, callback);
+        }
+        return done;
+    }
+
+    /** False until the transactional producers are initialised (ingest is then not ready). */
+    public boolean transactionsReady() {
+        return batches == null || batches.ready();
+    }
+
+    static ProblemException unavailable() {
         return ProblemException.unavailable("the event log is unavailable; retry with the same idempotency keys",
                 Duration.ofSeconds(5));
     }
 
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("no host name for the transactional ids; set ingest.publish.transactional-id-prefix", e);
+        }
+    }
+
     @PreDestroy
     void close() {
+        if (batches != null) {
+            batches.close();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -35,6 +35,12 @@ import static org.hamcrest.Matchers.startsWith;
 class EventResourceTest {
     private static final String PROBLEM = "application/problem+json";
 
+    @org.junit.jupiter.api.BeforeEach
+    void ready() {
+        // batches need the transactional producers, initialised at start-up (slow on a loaded machine)
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+    }
+
     private static String tenant() {
         return "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
