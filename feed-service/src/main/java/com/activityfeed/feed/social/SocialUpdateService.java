@@ -1,6 +1,7 @@
 package com.activityfeed.feed.social;
 
 import com.activityfeed.feed.changes.ChangeLog;
+import com.activityfeed.feed.follows.ParticipationService;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.ReactionCounts;
 import com.activityfeed.messages.SocialUpdate;
@@ -31,11 +32,14 @@ public class SocialUpdateService {
     private final AgroalDataSource dataSource;
     private final ChangeLog changeLog;
     private final ObjectMapper json;
+    private final ParticipationService participation;
 
-    public SocialUpdateService(AgroalDataSource dataSource, ChangeLog changeLog, ObjectMapper json) {
+    public SocialUpdateService(AgroalDataSource dataSource, ChangeLog changeLog, ObjectMapper json,
+                               ParticipationService participation) {
         this.dataSource = dataSource;
         this.changeLog = changeLog;
         this.json = json;
+        this.participation = participation;
     }
 
     /** Returns false when the update had been applied before. */
@@ -53,6 +57,7 @@ public class SocialUpdateService {
                 case THREAD_CREATED, THREAD_UPDATED, THREAD_DELETED -> thread(c, update);
                 case MESSAGE_CREATED -> message(c, update);
             }
+            participation.onSocialUpdate(update);
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply social update " + update.id(), e);
