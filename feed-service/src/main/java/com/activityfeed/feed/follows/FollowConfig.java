@@ -12,7 +12,7 @@ public interface FollowConfig {
     int maxPerUser();
 
     /** How often each replica looks for follow changes made on other replicas, for its open streams. */
-    @WithDefault("250ms")
+    @WithDefault("1s")
     Duration refreshEvery();
 
     /** How far back each look reaches, to catch transactions that committed after a previous look began. */

@@ -132,7 +132,7 @@ public class FollowSets {
         }
     }
 
-    @Scheduled(every = "${feed.follows.refresh-every:250ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${feed.follows.refresh-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         Instant started = Instant.now();
         if (watched.isEmpty()) {
