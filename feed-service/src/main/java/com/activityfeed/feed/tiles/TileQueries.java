@@ -86,7 +86,7 @@ public class TileQueries {
             return new Page(List.of(), null);
         }
         if (filter.selective()) {
-            return filtered(tenant, user, filter, followTerms, limit, after, ascending, null);
+            return filtered(tenant, user, filter, followTerms, limit, after, ascending, window(limit), null);
         }
         List<Object> params = new ArrayList<>(List.of(tenant, user, user, user, tenant));
         StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS).append(" WHERE t.tenant_id = ?").append(VISIBLE);
@@ -135,8 +135,7 @@ public class TileQueries {
      * </ol>
      */
     Page filtered(String tenant, String user, FeedFilter filter, String[] followTerms, int limit,
-                  Cursors.FeedPosition after, boolean ascending, List<Sql> trace) {
-        int window = window(limit);
+                  Cursors.FeedPosition after, boolean ascending, int window, List<Sql> trace) {
         List<ObjectNode> items = new ArrayList<>();
         Cursors.FeedPosition[] last = new Cursors.FeedPosition[1];
         try (Connection c = dataSource.getConnection()) {
@@ -334,7 +333,7 @@ public class TileQueries {
             return new Unread(0, false);
         }
         if (filter.selective() || filter.from() != null || filter.to() != null) {
-            return filteredUnread(c, tenant, user, filter, followTerms, trace);
+            return filteredUnread(c, tenant, user, filter, followTerms, UNREAD_WINDOW, trace);
         }
         List<Object> params = new ArrayList<>(List.of(tenant, user, tenant, user));
         StringBuilder sql = new StringBuilder(WATERMARK)
@@ -351,10 +350,10 @@ public class TileQueries {
 
     static final int UNREAD_WINDOW = 2000;
 
-    private Unread filteredUnread(Connection c, String tenant, String user, FeedFilter filter, String[] followTerms,
-                                  List<Sql> trace) throws SQLException {
+    Unread filteredUnread(Connection c, String tenant, String user, FeedFilter filter, String[] followTerms,
+                          int window, List<Sql> trace) throws SQLException {
         long watermark = watermark(c, tenant, user);
-        List<Object> params = new ArrayList<>(List.of(tenant, watermark, UNREAD_WINDOW));
+        List<Object> params = new ArrayList<>(List.of(tenant, watermark, window));
         StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT * FROM tile t WHERE t.tenant_id = ?")
                 .append(" AND t.content_seq > ? ORDER BY t.content_seq DESC LIMIT ?) t WHERE true").append(VISIBLE)
                 .append(" AND ").append(NOT_READ_AT);
@@ -367,7 +366,7 @@ public class TileQueries {
             return capped(counted);
         }
         Sql boundary = new Sql("SELECT t.content_seq FROM tile t WHERE t.tenant_id = ? AND t.content_seq > ?"
-                + " ORDER BY t.content_seq DESC OFFSET ? LIMIT 1", List.of(tenant, watermark, UNREAD_WINDOW - 1), false);
+                + " ORDER BY t.content_seq DESC OFFSET ? LIMIT 1", List.of(tenant, watermark, window - 1), false);
         record(trace, boundary);
         long bottom;
         try (PreparedStatement ps = prepare(c, boundary); ResultSet rs = ps.executeQuery()) {

@@ -105,7 +105,7 @@ class ParticipationTest {
         assertThat(follows(grace).getList("items.origin")).containsExactly("manual", "participating");
         assertThat(given().auth().oauth2(grace).queryParam("following", "true").when().get("/api/v1/feed").then()
                 .statusCode(200).extract().jsonPath().getList("items.id"))
-                .containsExactly(deal.id().toString(), badge.id().toString())
+                .containsExactly(badge.id().toString(), deal.id().toString())
                 .doesNotContain(unfollowed.id().toString());
     }
 
