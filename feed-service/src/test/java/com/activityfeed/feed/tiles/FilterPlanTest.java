@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,
         initArgs = @ResourceArg(name = "database", value = "feed"))
 class FilterPlanTest {
-    static final int TILES = 40_000;
+    static final int TILES = 20_000;
     private static final String TENANT = "plan-" + Long.toHexString(System.nanoTime());
     private static boolean seeded;
 
