@@ -43,7 +43,7 @@ public class TileQueries {
                    coalesce(s.last_seq, 0),
                    ARRAY(SELECT x.type FROM tile_reaction x WHERE x.tile_id = t.id AND x.user_id = ? ORDER BY x.type),
                    NOT (""" + NOT_READ_AT + """
-            ) AS read
+            ) AS read, t.latest_at
             """;
     private static final String COLUMNS = """
             SELECT t.id, t.occurred_at, t.body, t.content_seq, t.last_seq,
@@ -86,7 +86,7 @@ public class TileQueries {
             return new Page(List.of(), null);
         }
         if (filter.selective()) {
-            return filtered(tenant, user, filter, followTerms, limit, after, ascending, window(limit), null);
+            return filtered(tenant, user, filter, followTerms, limit, after, ascending, false, window(limit), null);
         }
         List<Object> params = new ArrayList<>(List.of(tenant, user, user, user, tenant));
         StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS).append(" WHERE t.tenant_id = ?").append(VISIBLE);
@@ -133,15 +133,18 @@ public class TileQueries {
      * {@code tile_tenant_content_seq} for unread), with plain index scans switched off for that
      * statement: its cost follows the number of matching tiles, which the window showed to be few.</li>
      * </ol>
+     * With {@code activity} the same is done in (latest_at, id) order on {@code tile_tenant_activity}
+     * (SPEC §4 {@code sort=activity}); positions then hold latest_at.
      */
     Page filtered(String tenant, String user, FeedFilter filter, String[] followTerms, int limit,
-                  Cursors.FeedPosition after, boolean ascending, int window, List<Sql> trace) {
+                  Cursors.FeedPosition after, boolean ascending, boolean activity, int window, List<Sql> trace) {
+        String key = activity ? "t.latest_at" : "t.occurred_at";
         List<ObjectNode> items = new ArrayList<>();
         Cursors.FeedPosition[] last = new Cursors.FeedPosition[1];
         try (Connection c = dataSource.getConnection()) {
             long watermark = watermark(c, tenant, user);
-            String order = ascending ? " ORDER BY t.occurred_at, t.id" : " ORDER BY t.occurred_at DESC, t.id DESC";
-            String beyond = ascending ? " AND (t.occurred_at, t.id) > (?, ?)" : " AND (t.occurred_at, t.id) < (?, ?)";
+            String order = ascending ? " ORDER BY " + key + ", t.id" : " ORDER BY " + key + " DESC, t.id DESC";
+            String beyond = " AND (" + key + ", t.id) " + (ascending ? ">" : "<") + " (?, ?)";
 
             List<Object> params = new ArrayList<>(List.of(user, watermark, user, tenant));
             StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM (SELECT * FROM tile t WHERE t.tenant_id = ?");
@@ -152,12 +155,12 @@ public class TileQueries {
             conditions(sql, params, tenant, user, watermark, filter, followTerms, false);
             sql.append(order).append(" LIMIT ?");
             params.add(limit + 1);
-            if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending)) {
+            if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, activity)) {
                 return new Page(items, Cursors.feed(last[0]));
             }
 
             params = new ArrayList<>(List.of(tenant));
-            sql = new StringBuilder("SELECT t.occurred_at, t.id FROM tile t WHERE t.tenant_id = ?");
+            sql = new StringBuilder("SELECT " + key + ", t.id FROM tile t WHERE t.tenant_id = ?");
             position(sql, params, beyond, after);
             filter.appendRange(sql, params);
             sql.append(order).append(" OFFSET ? LIMIT 1");
@@ -184,7 +187,7 @@ public class TileQueries {
             conditions(sql, params, tenant, user, watermark, filter, followTerms, true);
             sql.append(order).append(" LIMIT ?");
             params.add(limit + 1 - items.size());
-            boolean more = read(c, new Sql(sql.toString(), params, true), trace, items, last, limit, ascending);
+            boolean more = read(c, new Sql(sql.toString(), params, true), trace, items, last, limit, ascending, activity);
             return new Page(items, more ? Cursors.feed(last[0]) : null);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the feed", e);
@@ -219,7 +222,8 @@ public class TileQueries {
      * there is a next page ({@code last} then holds the last position on this one).
      */
     private static boolean read(Connection c, Sql sql, List<Sql> trace, List<ObjectNode> items,
-                                Cursors.FeedPosition[] last, int limit, boolean ascending) throws SQLException {
+                                Cursors.FeedPosition[] last, int limit, boolean ascending, boolean activity)
+            throws SQLException {
         record(trace, sql);
         boolean own = bitmapOnly(c, sql);
         try (PreparedStatement ps = prepare(c, sql); ResultSet rs = ps.executeQuery()) {
@@ -228,7 +232,8 @@ public class TileQueries {
                     return true;
                 }
                 items.add(tile(rs));
-                last[0] = new Cursors.FeedPosition(ascending, rs.getTimestamp(2).toInstant(), rs.getObject(1, UUID.class));
+                last[0] = new Cursors.FeedPosition(ascending, rs.getTimestamp(activity ? 13 : 2).toInstant(),
+                        rs.getObject(1, UUID.class));
             }
         } finally {
             restore(c, sql, own);

@@ -60,7 +60,9 @@ class FilterPlanTest {
                                   'all_tasks_cleared'])[1 + g %% 6],
                            CASE WHEN g %% 3 = 0 THEN 'github' ELSE 'api' END,
                            CASE WHEN g %% 50 = 0 THEN 'high' ELSE 'normal' END,
-                           now() - make_interval(secs => %2$d - g), now() - make_interval(secs => %2$d - g), 1,
+                           now() - make_interval(secs => %2$d - g),
+                           -- some tiles grew later, so sort=activity is another order
+                           now() - make_interval(secs => %2$d - g) + make_interval(secs => (g %% 97) * 60), 1,
                            ARRAY['team-' || (g %% 10)], ARRAY['u' || (g %% 500)], ARRAY['deal'], ARRAY['d' || (g %% 5000)],
                            g, g, jsonb_build_object('id', md5('%1$s' || g)::uuid)
                     FROM generate_series(1, %2$d) g;
@@ -131,30 +133,34 @@ class FilterPlanTest {
     void everyFilteredFeedPageUsesBoundedIndexPathsAndAnswersWhatTheWholeWalkAnswers() throws Exception {
         for (Case k : cases()) {
             for (int limit : new int[] {1, 20, 100}) {
-                FeedFilter f = filter(k.name(), k.value());
-                String[] terms = k.follows() == null ? new String[0] : k.follows();
-                if (!f.selective()) {
-                    continue; // a time range alone is the ordered walk's own index condition
-                }
-                List<TileQueries.Sql> trace = new ArrayList<>();
-                TileQueries.Page page = queries.filtered(TENANT, k.user(), f, terms, limit, null, false,
-                        TileQueries.window(limit), trace);
-                String label = k.name() + "=" + k.value() + " limit " + limit;
-                for (TileQueries.Sql sql : trace) {
-                    assertBounded(label, sql, TileQueries.window(limit) + limit + 1);
-                }
-                TileQueries.Page whole = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, TILES + 1, null);
-                assertThat(ids(page)).as(label).isEqualTo(ids(whole));
-                assertThat(page.nextCursor() == null).as(label).isEqualTo(whole.nextCursor() == null);
-                if (page.nextCursor() != null) {
-                    Cursors.FeedPosition after = Cursors.feed(page.nextCursor(), false);
-                    TileQueries.Page next = queries.filtered(TENANT, k.user(), f, terms, limit, after, false,
-                            TileQueries.window(limit), null);
-                    TileQueries.Page wholeNext = queries.filtered(TENANT, k.user(), f, terms, limit, after, false,
-                            TILES + 1, null);
-                    assertThat(ids(next)).as(label + " page 2").isEqualTo(ids(wholeNext));
-                }
+                check(k, limit, false);
             }
+            check(k, 20, true);
+        }
+    }
+
+    private void check(Case k, int limit, boolean activity) throws Exception {
+        FeedFilter f = filter(k.name(), k.value());
+        String[] terms = k.follows() == null ? new String[0] : k.follows();
+        if (!f.selective()) {
+            return; // a time range alone is the ordered walk's own index condition
+        }
+        List<TileQueries.Sql> trace = new ArrayList<>();
+        int window = TileQueries.window(limit);
+        TileQueries.Page page = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, activity, window, trace);
+        String label = k.name() + "=" + k.value() + " limit " + limit + (activity ? " sort=activity" : "");
+        for (TileQueries.Sql sql : trace) {
+            assertBounded(label, sql, window + limit + 1);
+        }
+        TileQueries.Page whole = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, activity, TILES + 1, null);
+        assertThat(ids(page)).as(label).isEqualTo(ids(whole));
+        assertThat(page.nextCursor() == null).as(label).isEqualTo(whole.nextCursor() == null);
+        if (page.nextCursor() != null) {
+            Cursors.FeedPosition after = Cursors.feed(page.nextCursor(), false);
+            TileQueries.Page next = queries.filtered(TENANT, k.user(), f, terms, limit, after, false, activity, window, null);
+            TileQueries.Page wholeNext = queries.filtered(TENANT, k.user(), f, terms, limit, after, false, activity,
+                    TILES + 1, null);
+            assertThat(ids(next)).as(label + " page 2").isEqualTo(ids(wholeNext));
         }
     }
 
