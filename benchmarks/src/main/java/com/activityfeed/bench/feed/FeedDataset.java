@@ -9,7 +9,8 @@ import java.sql.Statement;
  * Makes the P4 dataset: {@value #TILES} tiles in one tenant, written straight into feed-service's
  * schema with generate_series (the service must have migrated the database first). Tiles are
  * shaped like real ones (six types, 500 actors, 5,000 entities, tags, a JSON body of about
- * 600 bytes, one group in twenty), one per second going back about 11.5 days.
+ * 600 bytes, one group in twenty), one per second going back about 11.5 days; a user
+ * {@code reader} who read 99.9 % of them and a user {@code follower} following 1,000 targets.
  * Run on its own: {@code FeedDataset <jdbc-url> [user]}.
  */
 public final class FeedDataset {
@@ -49,8 +50,22 @@ public final class FeedDataset {
             INSERT INTO read_watermark (tenant_id, user_id, seq) VALUES ('%1$s', 'reader', %3$d);
             INSERT INTO tile_read (tenant_id, user_id, tile_id, content_seq)
             SELECT '%1$s', 'reader', md5('%1$s' || g)::uuid, g FROM generate_series(%3$d + 1, %2$d, 7) g;
+            -- a user following 1 000 targets (SPEC §8 P4): 10 actors (2 %% of the tiles), 490 deals
+            -- (about 10 %%) and 500 actors who never acted; the terms are spelled as migration V70 spells them
+            DELETE FROM follow WHERE tenant_id = '%1$s';
+            DELETE FROM follow_owner WHERE tenant_id = '%1$s';
+            INSERT INTO follow (id, tenant_id, user_id, kind, actor_id, term, origin, created_at)
+            SELECT gen_random_uuid(), '%1$s', 'follower', 'actor', a, '%1$s' || chr(31) || 'a' || chr(31) || a, 'manual', now()
+            FROM (SELECT 'u' || g AS a FROM generate_series(0, 9) g
+                  UNION ALL SELECT 'gone-' || g FROM generate_series(1, 500) g) x;
+            INSERT INTO follow (id, tenant_id, user_id, kind, entity_type, entity_id, term, origin, created_at)
+            SELECT gen_random_uuid(), '%1$s', 'follower', 'entity', 'deal', 'd' || g,
+                   '%1$s' || chr(31) || 'e' || chr(31) || 'deal' || chr(31) || 'd' || g, 'manual', now()
+            FROM generate_series(0, 489) g;
+            INSERT INTO follow_owner (tenant_id, user_id, changed_at) VALUES ('%1$s', 'follower', now());
             ANALYZE tile;
             ANALYZE tile_read;
+            ANALYZE follow;
             """;
 
     private FeedDataset() {

@@ -1,5 +1,6 @@
 package com.activityfeed.feed.read;
 
+import com.activityfeed.feed.follows.FollowSets;
 import com.activityfeed.feed.tiles.FeedFilter;
 import com.activityfeed.feed.tiles.TileQueries;
 import com.activityfeed.web.Caller;
@@ -31,9 +32,11 @@ public class ReadResource {
     private final TileQueries queries;
     private final Event<UnreadChanged> unreadChanged;
     private final SecurityIdentity identity;
+    private final FollowSets follows;
 
     public ReadResource(ReadStateRepository readState, TileQueries queries, Event<UnreadChanged> unreadChanged,
-                        SecurityIdentity identity) {
+                        SecurityIdentity identity, FollowSets follows) {
+        this.follows = follows;
         this.readState = readState;
         this.queries = queries;
         this.unreadChanged = unreadChanged;
@@ -81,10 +84,12 @@ public class ReadResource {
                                           @QueryParam("tags") List<String> tags, @QueryParam("actorId") String actorId,
                                           @QueryParam("entityType") String entityType,
                                           @QueryParam("entityId") String entityId, @QueryParam("from") String from,
-                                          @QueryParam("to") String to) {
+                                          @QueryParam("to") String to, @QueryParam("following") String following) {
         Caller caller = Caller.of(identity);
-        FeedFilter filter = FeedFilter.parse(types, source, priority, tags, actorId, entityType, entityId, from, to, null);
-        return queries.unreadCount(caller.tenant(), caller.userId(), filter);
+        FeedFilter filter = FeedFilter.parse(types, source, priority, tags, actorId, entityType, entityId, from, to, null,
+                following);
+        String[] followTerms = filter.following() ? follows.terms(caller.tenant(), caller.userId()) : new String[0];
+        return queries.unreadCount(caller.tenant(), caller.userId(), filter, followTerms);
     }
 
     private TileQueries.Unread notify(Caller caller, TileQueries.Unread unread) {

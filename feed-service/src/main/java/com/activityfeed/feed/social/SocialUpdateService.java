@@ -1,6 +1,7 @@
 package com.activityfeed.feed.social;
 
 import com.activityfeed.feed.changes.TenantLog;
+import com.activityfeed.feed.follows.ParticipationService;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.ReactionCounts;
 import com.activityfeed.messages.SocialUpdate;
@@ -31,11 +32,14 @@ public class SocialUpdateService {
     private final AgroalDataSource dataSource;
     private final TenantLog tenantLog;
     private final ObjectMapper json;
+    private final ParticipationService participation;
 
-    public SocialUpdateService(AgroalDataSource dataSource, TenantLog tenantLog, ObjectMapper json) {
+    public SocialUpdateService(AgroalDataSource dataSource, TenantLog tenantLog, ObjectMapper json,
+                               ParticipationService participation) {
         this.dataSource = dataSource;
         this.tenantLog = tenantLog;
         this.json = json;
+        this.participation = participation;
     }
 
     /** Returns false when the update had been applied before. */
@@ -57,6 +61,7 @@ public class SocialUpdateService {
                 case MESSAGE_CREATED -> message(log, update);
             }
             log.flush();
+            participation.onSocialUpdate(update);
             return true;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot apply social update " + update.id(), e);

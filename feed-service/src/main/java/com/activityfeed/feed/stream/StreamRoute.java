@@ -1,5 +1,6 @@
 package com.activityfeed.feed.stream;
 
+import com.activityfeed.feed.follows.FollowingStreams;
 import com.activityfeed.feed.tickets.TicketRepository;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.JwtConfig;
@@ -42,15 +43,17 @@ public class StreamRoute {
     private final JwtVerifier verifier;
     private final ObjectMapper mapper;
     private final Vertx vertx;
+    private final FollowingStreams following;
 
     public StreamRoute(StreamHub hub, ChangeReplay replay, StreamConfig config, TicketRepository tickets,
-                       JwtConfig jwt, ObjectMapper mapper, Vertx vertx) {
+                       JwtConfig jwt, ObjectMapper mapper, Vertx vertx, FollowingStreams following) {
         this.hub = hub;
         this.replay = replay;
         this.config = config;
         this.tickets = tickets;
         this.mapper = mapper;
         this.vertx = vertx;
+        this.following = following;
         // the same verification as the HTTP authentication mechanism, which this route bypasses
         this.verifier = jwt.publicKey().filter(k -> !k.isBlank())
                 .map(key -> JwtVerifier.rs256(key, jwt.issuer(), Clock.systemUTC()))
@@ -106,8 +109,10 @@ public class StreamRoute {
             return;
         }
         Set<String> types;
+        boolean followed;
         try {
             types = types(rc.request());
+            followed = following(rc.request());
         } catch (IllegalArgumentException e) {
             problem(rc, 400, "Bad request", e.getMessage(), null);
             return;
@@ -125,7 +130,8 @@ public class StreamRoute {
                 .putHeader("X-Accel-Buffering", "no")
                 .setWriteQueueMaxSize(config.writeQueueBytes());
         Context context = Vertx.currentContext();
-        new Subscription(hub, replay, config, vertx, context, rc.request(), caller.tenant(), caller.userId(), types)
+        new Subscription(hub, replay, config, vertx, context, rc.request(), caller.tenant(), caller.userId(), types,
+                followed ? following.open(caller.tenant(), caller.userId()) : null)
                 .open(lastEventId(rc.request()).orElse(null));
     }
 
@@ -135,6 +141,18 @@ public class StreamRoute {
             id = request.getParam("lastEventId");
         }
         return Optional.ofNullable(id).map(String::trim).filter(s -> !s.isEmpty());
+    }
+
+    /** {@code following=true|false} (SPEC §4a). */
+    private static boolean following(HttpServerRequest request) {
+        String value = request.getParam("following");
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new IllegalArgumentException("following must be true or false");
     }
 
     /** The {@code types} filter: repeated or comma-separated names; null when absent. */

@@ -1,5 +1,6 @@
 package com.activityfeed.feed.stream;
 
+import com.activityfeed.feed.follows.FollowingFilter;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.FeedEvents;
 import io.vertx.core.Context;
@@ -38,6 +39,8 @@ final class Subscription {
     private final String tenant;
     private final String userId;
     private final Set<String> types;
+    /** {@code following=true}: null when the stream is not filtered by the user's follows. */
+    private final FollowingFilter following;
 
     private final Object lock = new Object();
     /** Live frames not yet written; guarded by {@link #lock}. */
@@ -57,9 +60,16 @@ final class Subscription {
     private long lastSent = -1;
     private boolean awaitingWritable;
     private long keepaliveTimer = -1;
+    /** The following filter is looking up tiles for the inbox's head. */
+    private boolean preparing;
 
     Subscription(StreamHub hub, ChangeReplay replay, StreamConfig config, Vertx vertx, Context context,
                  HttpServerRequest request, String tenant, String userId, Set<String> types) {
+        this(hub, replay, config, vertx, context, request, tenant, userId, types, null);
+    }
+
+    Subscription(StreamHub hub, ChangeReplay replay, StreamConfig config, Vertx vertx, Context context,
+                 HttpServerRequest request, String tenant, String userId, Set<String> types, FollowingFilter following) {
         this.hub = hub;
         this.replay = replay;
         this.config = config;
@@ -70,6 +80,7 @@ final class Subscription {
         this.tenant = tenant;
         this.userId = userId;
         this.types = types;
+        this.following = following;
     }
 
     String tenant() {
@@ -203,9 +214,13 @@ final class Subscription {
                 fetch();
                 return;
             }
+            if (following != null && !following.ready(next.change())) {
+                prepareFollowing();
+                return;
+            }
             poll();
             lastSent = next.seq();
-            if (next.matches(types)) {
+            if (next.matches(types) && (following == null || following.matches(next.change()))) {
                 write(next.bytes());
                 hub.delivered(next, true);
             }
@@ -217,7 +232,13 @@ final class Subscription {
     private void fetch() {
         long from = lastSent;
         int limit = config.replayBatch();
-        vertx.executeBlocking(() -> replay.after(tenant, from, limit), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> {
+            List<FeedChange> changes = replay.after(tenant, from, limit);
+            if (following != null) {
+                following.prepare(changes);
+            }
+            return changes;
+        }, false).onComplete(ar -> {
             if (closed) {
                 return;
             }
@@ -232,9 +253,14 @@ final class Subscription {
                 write(snapshotRequired("expired-id"));
             }
             for (FeedChange change : batch) {
+                if (following != null && !following.ready(change)) {
+                    // its tile left the cache since the batch was read: read on from here
+                    fetch();
+                    return;
+                }
                 Frame frame = Frame.of(change);
                 lastSent = change.seq();
-                if (frame.matches(types)) {
+                if (frame.matches(types) && (following == null || following.matches(change))) {
                     write(frame.bytes());
                     hub.delivered(frame, false);
                 }
@@ -249,6 +275,33 @@ final class Subscription {
             } else {
                 fetch();
             }
+        });
+    }
+
+    /** Looks up the tiles of the waiting live changes on a worker, then drains on. */
+    private void prepareFollowing() {
+        if (preparing) {
+            return;
+        }
+        preparing = true;
+        List<FeedChange> waiting;
+        synchronized (lock) {
+            waiting = inbox.stream().map(Frame::change).toList();
+        }
+        vertx.executeBlocking(() -> {
+            following.prepare(waiting);
+            return null;
+        }, false).onComplete(ar -> {
+            preparing = false;
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                LOG.warnf("cannot read the follows of a stream of %s: %s", tenant, ar.cause().toString());
+                end(snapshotRequired("unavailable"));
+                return;
+            }
+            drain();
         });
     }
 
@@ -316,6 +369,9 @@ final class Subscription {
         }
         hub.unregister(this);
         hub.release(tenant, userId);
+        if (following != null) {
+            following.close();
+        }
     }
 
     private static Buffer snapshotRequired(String reason) {

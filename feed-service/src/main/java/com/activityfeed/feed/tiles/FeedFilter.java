@@ -13,9 +13,14 @@ import java.util.regex.Pattern;
 /**
  * The feed's filters (SPEC §4), parsed and checked: list filters take comma-separated values
  * (or repeated parameters); all filters combine with AND, values of one filter with OR.
+ * {@code following} keeps the tiles that match one of the user's follows (SPEC §4a).
+ *
+ * <p>Every filter on a tile's values is a condition on its {@code terms} (see {@link Terms} and
+ * migration V70), so one GIN index answers any combination when the ordered walk would not.
  */
 public record FeedFilter(List<String> types, List<String> sources, List<String> priorities, List<String> tags,
-                         String actorId, String entityType, String entityId, Instant from, Instant to, boolean unread) {
+                         String actorId, String entityType, String entityId, Instant from, Instant to, boolean unread,
+                         boolean following) {
     private static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_.-]{0,63}$");
     private static final Pattern TAG = Pattern.compile("^[a-z0-9:_-]{1,32}$");
     public static final int MAX_VALUES = 20;
@@ -23,6 +28,12 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
     public static FeedFilter parse(List<String> types, List<String> sources, List<String> priorities, List<String> tags,
                                    String actorId, String entityType, String entityId, String from, String to,
                                    String unread) {
+        return parse(types, sources, priorities, tags, actorId, entityType, entityId, from, to, unread, null);
+    }
+
+    public static FeedFilter parse(List<String> types, List<String> sources, List<String> priorities, List<String> tags,
+                                   String actorId, String entityType, String entityId, String from, String to,
+                                   String unread, String following) {
         List<String> t = split("types", types);
         t.forEach(v -> require(TYPE.matcher(v).matches(), "types", "is not a valid type: " + v));
         List<String> s = split("source", sources);
@@ -43,7 +54,15 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
             require(unread.equals("true") || unread.equals("false"), "unread", "must be true or false");
             un = unread.equals("true");
         }
-        return new FeedFilter(t, s, p, g, actorId, entityType, entityId, f, u, un);
+        return new FeedFilter(t, s, p, g, actorId, entityType, entityId, f, u, un, flag("following", following));
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null) {
+            return false;
+        }
+        require(value.equals("true") || value.equals("false"), name, "must be true or false");
+        return value.equals("true");
     }
 
     public static Instant time(String name, String value) {
@@ -78,36 +97,48 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
         }
     }
 
-    /** Appends this filter's conditions on tile {@code t} to {@code sql}, collecting parameters. */
-    public void appendTo(StringBuilder sql, List<Object> params) {
-        if (!types.isEmpty()) {
-            sql.append(" AND t.type = ANY(?::text[])");
-            params.add(types.toArray(String[]::new));
-        }
-        if (!sources.isEmpty()) {
-            sql.append(" AND t.source = ANY(?::text[])");
-            params.add(sources.toArray(String[]::new));
-        }
-        if (!priorities.isEmpty()) {
-            sql.append(" AND t.priority = ANY(?::text[])");
-            params.add(priorities.toArray(String[]::new));
-        }
-        if (!tags.isEmpty()) {
-            sql.append(" AND t.tags && ?::text[]");
-            params.add(tags.toArray(String[]::new));
-        }
+    /** Whether a condition needs the tile's terms or read state, so an ordered walk alone may read the whole tenant. */
+    public boolean selective() {
+        return !types.isEmpty() || !sources.isEmpty() || !priorities.isEmpty() || !tags.isEmpty() || actorId != null
+                || entityType != null || entityId != null || unread || following;
+    }
+
+    /**
+     * Appends this filter's conditions on tile {@code t} to {@code sql}, collecting parameters
+     * (the read state is the caller's). {@code followTerms} are the user's follow terms when
+     * {@code following}. With {@code forIndex} every term condition is written as an operator
+     * the GIN index {@code tile_terms} answers; otherwise as checks that are cheap row by row
+     * (a thousand follow terms are looked up in a hash, not compared one by one).
+     */
+    public void appendTo(StringBuilder sql, List<Object> params, String tenant, String[] followTerms, boolean forIndex) {
+        List<String> all = new ArrayList<>();
         if (actorId != null) {
-            sql.append(" AND ? = ANY(t.actor_ids)");
-            params.add(actorId);
+            all.add(Terms.actor(tenant, actorId));
         }
-        if (entityType != null) {
-            sql.append(" AND ? = ANY(t.entity_types)");
-            params.add(entityType);
+        if (entityType != null && entityId != null) {
+            all.add(Terms.entity(tenant, entityType, entityId));
+        } else if (entityType != null) {
+            all.add(Terms.of(tenant, Terms.ENTITY_TYPE, entityType));
+        } else if (entityId != null) {
+            all.add(Terms.of(tenant, Terms.ENTITY_ID, entityId));
         }
-        if (entityId != null) {
-            sql.append(" AND ? = ANY(t.entity_ids)");
-            params.add(entityId);
+        if (!all.isEmpty()) {
+            sql.append(" AND t.terms @> ?::text[]");
+            params.add(all.toArray(String[]::new));
         }
+        anyOf(sql, params, tenant, Terms.TYPE, types);
+        anyOf(sql, params, tenant, Terms.SOURCE, sources);
+        anyOf(sql, params, tenant, Terms.PRIORITY, priorities);
+        anyOf(sql, params, tenant, Terms.TAG, tags);
+        if (following) {
+            sql.append(forIndex ? " AND t.terms && ?::text[]"
+                    : " AND EXISTS (SELECT 1 FROM unnest(t.terms) m WHERE m = ANY(?::text[]))");
+            params.add(followTerms);
+        }
+    }
+
+    /** The {@code from} and {@code to} conditions only. */
+    public void appendRange(StringBuilder sql, List<Object> params) {
         if (from != null) {
             sql.append(" AND t.occurred_at >= ?");
             params.add(java.sql.Timestamp.from(from));
@@ -115,6 +146,13 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
         if (to != null) {
             sql.append(" AND t.occurred_at < ?");
             params.add(java.sql.Timestamp.from(to));
+        }
+    }
+
+    private static void anyOf(StringBuilder sql, List<Object> params, String tenant, String kind, List<String> values) {
+        if (!values.isEmpty()) {
+            sql.append(" AND t.terms && ?::text[]");
+            params.add(values.stream().map(v -> Terms.of(tenant, kind, v)).toArray(String[]::new));
         }
     }
 }

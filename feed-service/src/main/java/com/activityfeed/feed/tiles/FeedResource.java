@@ -1,5 +1,6 @@
 package com.activityfeed.feed.tiles;
 
+import com.activityfeed.feed.follows.FollowSets;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,10 +27,12 @@ public class FeedResource {
 
     private final TileQueries tiles;
     private final SecurityIdentity identity;
+    private final FollowSets follows;
 
-    public FeedResource(TileQueries tiles, SecurityIdentity identity) {
+    public FeedResource(TileQueries tiles, SecurityIdentity identity, FollowSets follows) {
         this.tiles = tiles;
         this.identity = identity;
+        this.follows = follows;
     }
 
     @GET
@@ -39,11 +42,14 @@ public class FeedResource {
                                  @QueryParam("tags") List<String> tags, @QueryParam("actorId") String actorId,
                                  @QueryParam("entityType") String entityType, @QueryParam("entityId") String entityId,
                                  @QueryParam("from") String from, @QueryParam("to") String to,
-                                 @QueryParam("unread") String unread) {
+                                 @QueryParam("unread") String unread, @QueryParam("following") String following) {
         Caller caller = Caller.of(identity);
-        FeedFilter filter = FeedFilter.parse(types, source, priority, tags, actorId, entityType, entityId, from, to, unread);
-        return tiles.feed(caller.tenant(), caller.userId(), filter, Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT), cursor,
-                Params.ascending(order)).json().toString();
+        FeedFilter filter = FeedFilter.parse(types, source, priority, tags, actorId, entityType, entityId, from, to, unread,
+                following);
+        int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
+        boolean ascending = Params.ascending(order);
+        String[] followTerms = filter.following() ? follows.terms(caller.tenant(), caller.userId()) : new String[0];
+        return tiles.feed(caller.tenant(), caller.userId(), filter, followTerms, n, cursor, ascending).json().toString();
     }
 
     @GET

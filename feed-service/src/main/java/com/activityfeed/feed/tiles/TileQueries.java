@@ -32,6 +32,19 @@ public class TileQueries {
             t.content_seq > wm.seq AND NOT EXISTS (SELECT 1 FROM tile_read r WHERE r.tenant_id = t.tenant_id
                 AND r.user_id = ? AND r.tile_id = t.id AND r.content_seq >= t.content_seq)""";
     static final String VISIBLE = " AND (t.expires_at IS NULL OR t.expires_at > now())";
+    /** {@link #NOT_READ} with the watermark as a parameter (read first), then the user. */
+    static final String NOT_READ_AT = """
+            t.content_seq > ? AND NOT EXISTS (SELECT 1 FROM tile_read r WHERE r.tenant_id = t.tenant_id
+                AND r.user_id = ? AND r.tile_id = t.id AND r.content_seq >= t.content_seq)""";
+    /** The page columns of {@link #COLUMNS} for filtered reads: the user, the watermark, the user. */
+    private static final String FILTERED_COLUMNS = """
+            SELECT t.id, t.occurred_at, t.body, t.content_seq, t.last_seq,
+                   coalesce(s.hype, 0), coalesce(s.respect, 0), coalesce(s.tribute, 0), coalesce(s.comment_count, 0),
+                   coalesce(s.last_seq, 0),
+                   ARRAY(SELECT x.type FROM tile_reaction x WHERE x.tile_id = t.id AND x.user_id = ? ORDER BY x.type),
+                   NOT (""" + NOT_READ_AT + """
+            ) AS read, t.latest_at
+            """;
     private static final String COLUMNS = """
             SELECT t.id, t.occurred_at, t.body, t.content_seq, t.last_seq,
                    coalesce(s.hype, 0), coalesce(s.respect, 0), coalesce(s.tribute, 0), coalesce(s.comment_count, 0),
@@ -59,14 +72,25 @@ public class TileQueries {
     }
 
     public Page feed(String tenant, String user, FeedFilter filter, int limit, String cursor, boolean ascending) {
+        return feed(tenant, user, filter, new String[0], limit, cursor, ascending);
+    }
+
+    /**
+     * A page of the feed. {@code followTerms} are the user's follow terms (used when the filter has
+     * {@code following}). A filter on the tiles' values or read state goes through {@link #filtered}.
+     */
+    public Page feed(String tenant, String user, FeedFilter filter, String[] followTerms, int limit, String cursor,
+                     boolean ascending) {
         Cursors.FeedPosition after = cursor == null ? null : Cursors.feed(cursor, ascending);
+        if (filter.following() && followTerms.length == 0) {
+            return new Page(List.of(), null);
+        }
+        if (filter.selective()) {
+            return filtered(tenant, user, filter, followTerms, limit, after, ascending, false, window(limit), null);
+        }
         List<Object> params = new ArrayList<>(List.of(tenant, user, user, user, tenant));
         StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS).append(" WHERE t.tenant_id = ?").append(VISIBLE);
-        filter.appendTo(sql, params);
-        if (filter.unread()) {
-            sql.append(" AND ").append(NOT_READ);
-            params.add(user);
-        }
+        filter.appendRange(sql, params);
         if (after != null) {
             sql.append(ascending ? " AND (t.occurred_at, t.id) > (?, ?)" : " AND (t.occurred_at, t.id) < (?, ?)");
             params.add(Timestamp.from(after.occurredAt()));
@@ -94,6 +118,191 @@ public class TileQueries {
         return new Page(items, null);
     }
 
+    /** One SQL statement as run, for the query-plan tests. */
+    public record Sql(String text, List<Object> params, boolean bitmapOnly) {
+    }
+
+    /**
+     * A filtered page in at most three statements whose cost never depends on the tenant's size:
+     * <ol>
+     * <li>the newest {@link #window} positions after the cursor are walked in order on
+     * {@code tile_tenant_order} and filtered row by row (a LIMIT inside a sub-select, so PostgreSQL
+     * cannot turn it into a walk of the whole tenant): a filter that matches often is answered here;</li>
+     * <li>otherwise the window's last position is read (index only);</li>
+     * <li>and the rest of the page comes from below it through the GIN index {@code tile_terms} (or
+     * {@code tile_tenant_content_seq} for unread), with plain index scans switched off for that
+     * statement: its cost follows the number of matching tiles, which the window showed to be few.</li>
+     * </ol>
+     * With {@code activity} the same is done in (latest_at, id) order on {@code tile_tenant_activity}
+     * (SPEC §4 {@code sort=activity}); positions then hold latest_at.
+     */
+    Page filtered(String tenant, String user, FeedFilter filter, String[] followTerms, int limit,
+                  Cursors.FeedPosition after, boolean ascending, boolean activity, int window, List<Sql> trace) {
+        String key = activity ? "t.latest_at" : "t.occurred_at";
+        List<ObjectNode> items = new ArrayList<>();
+        Cursors.FeedPosition[] last = new Cursors.FeedPosition[1];
+        try (Connection c = dataSource.getConnection()) {
+            long watermark = watermark(c, tenant, user);
+            String order = ascending ? " ORDER BY " + key + ", t.id" : " ORDER BY " + key + " DESC, t.id DESC";
+            String beyond = " AND (" + key + ", t.id) " + (ascending ? ">" : "<") + " (?, ?)";
+
+            List<Object> params = new ArrayList<>(List.of(user, watermark, user, tenant));
+            StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM (SELECT * FROM tile t WHERE t.tenant_id = ?");
+            position(sql, params, beyond, after);
+            filter.appendRange(sql, params);
+            sql.append(order).append(" LIMIT ?) t LEFT JOIN tile_social s ON s.tile_id = t.id WHERE true").append(VISIBLE);
+            params.add(window);
+            conditions(sql, params, tenant, user, watermark, filter, followTerms, false);
+            sql.append(order).append(" LIMIT ?");
+            params.add(limit + 1);
+            if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, activity)) {
+                return new Page(items, Cursors.feed(last[0]));
+            }
+
+            params = new ArrayList<>(List.of(tenant));
+            sql = new StringBuilder("SELECT " + key + ", t.id FROM tile t WHERE t.tenant_id = ?");
+            position(sql, params, beyond, after);
+            filter.appendRange(sql, params);
+            sql.append(order).append(" OFFSET ? LIMIT 1");
+            params.add(window - 1);
+            Cursors.FeedPosition bottom = null;
+            Sql boundary = new Sql(sql.toString(), params, false);
+            record(trace, boundary);
+            try (PreparedStatement ps = prepare(c, boundary)) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        bottom = new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class));
+                    }
+                }
+            }
+            if (bottom == null) {
+                return new Page(items, null);
+            }
+
+            params = new ArrayList<>(List.of(user, watermark, user, tenant));
+            sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM tile t LEFT JOIN tile_social s ON s.tile_id = t.id")
+                    .append(" WHERE t.tenant_id = ?").append(VISIBLE);
+            position(sql, params, beyond, bottom);
+            filter.appendRange(sql, params);
+            conditions(sql, params, tenant, user, watermark, filter, followTerms, true);
+            sql.append(order).append(" LIMIT ?");
+            params.add(limit + 1 - items.size());
+            boolean more = read(c, new Sql(sql.toString(), params, true), trace, items, last, limit, ascending, activity);
+            return new Page(items, more ? Cursors.feed(last[0]) : null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the feed", e);
+        }
+    }
+
+    /** Rows walked in order before the index takes over: about 50 per requested tile, 1 000 to 5 000. */
+    static int window(int limit) {
+        return Math.clamp(50L * limit, 1000, 5000);
+    }
+
+    private static void position(StringBuilder sql, List<Object> params, String beyond, Cursors.FeedPosition after) {
+        if (after != null) {
+            sql.append(beyond);
+            params.add(Timestamp.from(after.occurredAt()));
+            params.add(after.id());
+        }
+    }
+
+    private static void conditions(StringBuilder sql, List<Object> params, String tenant, String user, long watermark,
+                                   FeedFilter filter, String[] followTerms, boolean forIndex) {
+        filter.appendTo(sql, params, tenant, followTerms, forIndex);
+        if (filter.unread()) {
+            sql.append(" AND ").append(NOT_READ_AT);
+            params.add(watermark);
+            params.add(user);
+        }
+    }
+
+    /**
+     * Adds the rows of {@code sql} to {@code items}; true when a row beyond {@code limit} showed that
+     * there is a next page ({@code last} then holds the last position on this one).
+     */
+    private static boolean read(Connection c, Sql sql, List<Sql> trace, List<ObjectNode> items,
+                                Cursors.FeedPosition[] last, int limit, boolean ascending, boolean activity)
+            throws SQLException {
+        record(trace, sql);
+        boolean own = bitmapOnly(c, sql);
+        try (PreparedStatement ps = prepare(c, sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (items.size() == limit) {
+                    return true;
+                }
+                items.add(tile(rs));
+                last[0] = new Cursors.FeedPosition(ascending, rs.getTimestamp(activity ? 13 : 2).toInstant(),
+                        rs.getObject(1, UUID.class));
+            }
+        } finally {
+            restore(c, sql, own);
+        }
+        return false;
+    }
+
+    /**
+     * For a statement that must reach its rows through bitmap index scans: switches plain index
+     * scans and sequential scans off for it (in its own transaction when there is none). The rows
+     * are few, the window showed it, and walking tile_tenant_order or the table would read the tenant.
+     */
+    private static boolean bitmapOnly(Connection c, Sql sql) throws SQLException {
+        if (!sql.bitmapOnly()) {
+            return false;
+        }
+        boolean own = c.getAutoCommit();
+        if (own) {
+            c.setAutoCommit(false);
+        }
+        try (var st = c.createStatement()) {
+            st.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off");
+        }
+        return own;
+    }
+
+    private static void restore(Connection c, Sql sql, boolean own) throws SQLException {
+        if (!sql.bitmapOnly()) {
+            return;
+        }
+        if (own) {
+            c.commit();
+            c.setAutoCommit(true);
+        } else {
+            // inside the caller's transaction: put the settings back for its later statements
+            try (var st = c.createStatement()) {
+                st.execute("SET LOCAL enable_indexscan = on; SET LOCAL enable_seqscan = on");
+            }
+        }
+    }
+
+    private static void record(List<Sql> trace, Sql sql) {
+        if (trace != null) {
+            trace.add(sql);
+        }
+    }
+
+    /**
+     * Prepared as an unnamed statement every time, so PostgreSQL plans it with the actual values:
+     * a thousand follow terms become a constant it looks up in a hash, and array statistics apply.
+     */
+    private static PreparedStatement prepare(Connection c, Sql sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql.text());
+        ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+        bind(c, ps, sql.params());
+        return ps;
+    }
+
+    static long watermark(Connection c, String tenant, String user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq FROM read_watermark WHERE tenant_id = ? AND user_id = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
     /** One tile by id or alias, or null when the tenant has no such (visible) tile. */
     public ObjectNode tile(String tenant, String user, UUID id) {
         try (Connection c = dataSource.getConnection()) {
@@ -114,28 +323,101 @@ public class TileQueries {
     }
 
     public Unread unreadCount(Connection c, String tenant, String user, FeedFilter filter) throws SQLException {
+        return unreadCount(c, tenant, user, filter, new String[0], null);
+    }
+
+    /**
+     * The capped unread count. Without a filter on the tiles' values it walks
+     * {@code tile_tenant_content_seq} from the newest tile down to the watermark and stops at the
+     * cap; with one (or a time range) it counts in the {@link #UNREAD_WINDOW} newest tiles above
+     * the watermark, then below them through the GIN index, as {@link #filtered} does for pages.
+     */
+    Unread unreadCount(Connection c, String tenant, String user, FeedFilter filter, String[] followTerms,
+                       List<Sql> trace) throws SQLException {
+        if (filter.following() && followTerms.length == 0) {
+            return new Unread(0, false);
+        }
+        if (filter.selective() || filter.from() != null || filter.to() != null) {
+            return filteredUnread(c, tenant, user, filter, followTerms, UNREAD_WINDOW, trace);
+        }
         List<Object> params = new ArrayList<>(List.of(tenant, user, tenant, user));
         StringBuilder sql = new StringBuilder(WATERMARK)
                 .append("SELECT count(*) FROM (SELECT 1 FROM wm, tile t WHERE t.tenant_id = ? AND ")
                 .append(NOT_READ).append(VISIBLE);
-        filter.appendTo(sql, params);
         // the order makes PostgreSQL walk tile_tenant_content_seq from the newest down to the watermark
         // and stop at the cap, instead of scanning the tenant (the watermark is unknown when planning)
         sql.append(" ORDER BY t.content_seq DESC LIMIT ?) x");
         params.add(UNREAD_CAP + 1);
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(c, ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long n = rs.getLong(1);
-                return n > UNREAD_CAP ? new Unread(UNREAD_CAP, true) : new Unread(n, false);
+        Sql statement = new Sql(sql.toString(), params, false);
+        record(trace, statement);
+        return capped(count(c, statement));
+    }
+
+    static final int UNREAD_WINDOW = 2000;
+
+    Unread filteredUnread(Connection c, String tenant, String user, FeedFilter filter, String[] followTerms,
+                          int window, List<Sql> trace) throws SQLException {
+        long watermark = watermark(c, tenant, user);
+        List<Object> params = new ArrayList<>(List.of(tenant, watermark, window));
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT * FROM tile t WHERE t.tenant_id = ?")
+                .append(" AND t.content_seq > ? ORDER BY t.content_seq DESC LIMIT ?) t WHERE true").append(VISIBLE)
+                .append(" AND ").append(NOT_READ_AT);
+        params.add(watermark);
+        params.add(user);
+        filter.appendTo(sql, params, tenant, followTerms, false);
+        filter.appendRange(sql, params);
+        long counted = count(c, new Sql(sql.toString(), params, false), trace);
+        if (counted > UNREAD_CAP) {
+            return capped(counted);
+        }
+        Sql boundary = new Sql("SELECT t.content_seq FROM tile t WHERE t.tenant_id = ? AND t.content_seq > ?"
+                + " ORDER BY t.content_seq DESC OFFSET ? LIMIT 1", List.of(tenant, watermark, window - 1), false);
+        record(trace, boundary);
+        long bottom;
+        try (PreparedStatement ps = prepare(c, boundary); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return capped(counted);
             }
+            bottom = rs.getLong(1);
+        }
+        params = new ArrayList<>(List.of(tenant, bottom));
+        sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM tile t WHERE t.tenant_id = ? AND t.content_seq < ?")
+                .append(VISIBLE).append(" AND ").append(NOT_READ_AT);
+        params.add(watermark);
+        params.add(user);
+        filter.appendTo(sql, params, tenant, followTerms, true);
+        filter.appendRange(sql, params);
+        sql.append(" LIMIT ?) x");
+        params.add(UNREAD_CAP + 1 - counted);
+        return capped(counted + count(c, new Sql(sql.toString(), params, true), trace));
+    }
+
+    private static long count(Connection c, Sql sql, List<Sql> trace) throws SQLException {
+        record(trace, sql);
+        return count(c, sql);
+    }
+
+    private static long count(Connection c, Sql sql) throws SQLException {
+        boolean own = bitmapOnly(c, sql);
+        try (PreparedStatement ps = prepare(c, sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } finally {
+            restore(c, sql, own);
         }
     }
 
+    private static Unread capped(long n) {
+        return n > UNREAD_CAP ? new Unread(UNREAD_CAP, true) : new Unread(n, false);
+    }
+
     public Unread unreadCount(String tenant, String user, FeedFilter filter) {
+        return unreadCount(tenant, user, filter, new String[0]);
+    }
+
+    public Unread unreadCount(String tenant, String user, FeedFilter filter, String[] followTerms) {
         try (Connection c = dataSource.getConnection()) {
-            return unreadCount(c, tenant, user, filter);
+            return unreadCount(c, tenant, user, filter, followTerms, null);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot count unread tiles", e);
         }

@@ -1,0 +1,239 @@
+package com.activityfeed.feed.tiles;
+
+import com.activityfeed.messages.MessageCodec;
+import com.activityfeed.testsupport.infra.InfraTestResource;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The feed's and the unread count's query plans for every kind of filter (SPEC §8 P4), checked
+ * with {@code EXPLAIN ANALYZE} on a tenant of {@value #TILES} tiles: no statement may scan the
+ * tile table sequentially or walk one of its ordered indexes further than the window, whatever
+ * the filter matches (often, rarely, never). Each filtered answer is also compared with the
+ * answer of a window as large as the tenant, so the index path returns exactly the walk's tiles.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,
+        initArgs = @ResourceArg(name = "database", value = "feed"))
+class FilterPlanTest {
+    static final int TILES = 20_000;
+    private static final String TENANT = "plan-" + Long.toHexString(System.nanoTime());
+    private static boolean seeded;
+
+    private final TileQueries queries;
+    private final AgroalDataSource dataSource;
+
+    FilterPlanTest(TileQueries queries, AgroalDataSource dataSource) {
+        this.queries = queries;
+        this.dataSource = dataSource;
+    }
+
+    /** Shaped like the P4 dataset: six types, 500 actors, 5 000 deals, ten teams, one high in fifty. */
+    @BeforeEach
+    void seed() throws SQLException {
+        if (seeded) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(String.format("""
+                    INSERT INTO tenant_seq (tenant_id, last_seq) VALUES ('%1$s', %2$d);
+                    INSERT INTO tile (id, tenant_id, kind, type, source, priority, occurred_at, latest_at, count, tags,
+                                      actor_ids, entity_types, entity_ids, content_seq, last_seq, body)
+                    SELECT md5('%1$s' || g)::uuid, '%1$s', 'single',
+                           (ARRAY['badge_earned','xp_rank_up','challenge_completed','streak_milestone','tasks_burst',
+                                  'all_tasks_cleared'])[1 + g %% 6],
+                           CASE WHEN g %% 3 = 0 THEN 'github' ELSE 'api' END,
+                           CASE WHEN g %% 50 = 0 THEN 'high' ELSE 'normal' END,
+                           now() - make_interval(secs => %2$d - g),
+                           -- some tiles grew later, so sort=activity is another order
+                           now() - make_interval(secs => %2$d - g) + make_interval(secs => (g %% 97) * 60), 1,
+                           ARRAY['team-' || (g %% 10)], ARRAY['u' || (g %% 500)], ARRAY['deal'], ARRAY['d' || (g %% 5000)],
+                           g, g, jsonb_build_object('id', md5('%1$s' || g)::uuid)
+                    FROM generate_series(1, %2$d) g;
+                    -- reader read up to 99.9 %%, with a few per-tile reads above
+                    INSERT INTO read_watermark (tenant_id, user_id, seq) VALUES ('%1$s', 'reader', %3$d);
+                    INSERT INTO tile_read (tenant_id, user_id, tile_id, content_seq)
+                    SELECT '%1$s', 'reader', md5('%1$s' || g)::uuid, g FROM generate_series(%3$d + 1, %2$d, 7) g;
+                    ANALYZE tile;
+                    ANALYZE tile_read;
+                    """, TENANT, TILES, TILES - TILES / 1000));
+        }
+        seeded = true;
+    }
+
+    private static FeedFilter filter(String name, String value) {
+        List<String> none = null;
+        return switch (name) {
+            case "types" -> FeedFilter.parse(List.of(value), none, none, none, null, null, null, null, null, null, null);
+            case "source" -> FeedFilter.parse(none, List.of(value), none, none, null, null, null, null, null, null, null);
+            case "priority" -> FeedFilter.parse(none, none, List.of(value), none, null, null, null, null, null, null, null);
+            case "tags" -> FeedFilter.parse(none, none, none, List.of(value), null, null, null, null, null, null, null);
+            case "actorId" -> FeedFilter.parse(none, none, none, none, value, null, null, null, null, null, null);
+            case "entity" -> FeedFilter.parse(none, none, none, none, null, "deal", value, null, null, null, null);
+            case "entityType" -> FeedFilter.parse(none, none, none, none, null, value, null, null, null, null, null);
+            case "to" -> FeedFilter.parse(none, none, none, none, null, null, null, null, value, null, null);
+            case "unread" -> FeedFilter.parse(none, none, none, none, null, null, null, null, null, "true", null);
+            case "following" -> FeedFilter.parse(none, none, none, none, null, null, null, null, null, null, "true");
+            case "source+priority" -> FeedFilter.parse(none, List.of("github"), List.of(value), none, null, null, null,
+                    null, null, null, null);
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** 1 000 follows: {@code matching} existing actors, the rest actors that never acted. */
+    private static String[] follows(int matching) {
+        return IntStream.range(0, 1000)
+                .mapToObj(i -> Terms.actor(TENANT, i < matching ? "u" + i : "nobody-" + i))
+                .toArray(String[]::new);
+    }
+
+    private record Case(String name, String value, String user, String[] follows) {
+    }
+
+    private static List<Case> cases() {
+        return List.of(
+                new Case("types", "badge_earned", "ann", null),
+                new Case("types", "never.happens", "ann", null),
+                new Case("source", "github", "ann", null),
+                new Case("source", "nowhere", "ann", null),
+                new Case("priority", "high", "ann", null),
+                new Case("priority", "urgent", "ann", null),
+                new Case("source+priority", "high", "ann", null),
+                new Case("tags", "team-3", "ann", null),
+                new Case("tags", "no-team", "ann", null),
+                new Case("actorId", "u7", "ann", null),
+                new Case("actorId", "nobody", "ann", null),
+                new Case("entity", "d42", "ann", null),
+                new Case("entity", "d-none", "ann", null),
+                new Case("entityType", "ticket", "ann", null),
+                new Case("to", "2000-01-01T00:00:00Z", "ann", null),
+                new Case("unread", "true", "reader", null),
+                new Case("unread", "true", "ann", null),
+                new Case("following", "true", "ann", follows(10)),
+                new Case("following", "true", "ann", follows(0)));
+    }
+
+    @Test
+    void everyFilteredFeedPageUsesBoundedIndexPathsAndAnswersWhatTheWholeWalkAnswers() throws Exception {
+        for (Case k : cases()) {
+            for (int limit : new int[] {1, 20, 100}) {
+                check(k, limit, false);
+            }
+            check(k, 20, true);
+        }
+    }
+
+    private void check(Case k, int limit, boolean activity) throws Exception {
+        FeedFilter f = filter(k.name(), k.value());
+        String[] terms = k.follows() == null ? new String[0] : k.follows();
+        if (!f.selective()) {
+            return; // a time range alone is the ordered walk's own index condition
+        }
+        List<TileQueries.Sql> trace = new ArrayList<>();
+        int window = TileQueries.window(limit);
+        TileQueries.Page page = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, activity, window, trace);
+        String label = k.name() + "=" + k.value() + " limit " + limit + (activity ? " sort=activity" : "");
+        for (TileQueries.Sql sql : trace) {
+            assertBounded(label, sql, window + limit + 1);
+        }
+        TileQueries.Page whole = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, activity, TILES + 1, null);
+        assertThat(ids(page)).as(label).isEqualTo(ids(whole));
+        assertThat(page.nextCursor() == null).as(label).isEqualTo(whole.nextCursor() == null);
+        if (page.nextCursor() != null) {
+            Cursors.FeedPosition after = Cursors.feed(page.nextCursor(), false);
+            TileQueries.Page next = queries.filtered(TENANT, k.user(), f, terms, limit, after, false, activity, window, null);
+            TileQueries.Page wholeNext = queries.filtered(TENANT, k.user(), f, terms, limit, after, false, activity,
+                    TILES + 1, null);
+            assertThat(ids(next)).as(label + " page 2").isEqualTo(ids(wholeNext));
+        }
+    }
+
+    @Test
+    void everyFilteredUnreadCountUsesBoundedIndexPathsAndCountsWhatTheWholeWalkCounts() throws Exception {
+        for (Case k : cases()) {
+            FeedFilter f = filter(k.name(), k.value());
+            String[] terms = k.follows() == null ? new String[0] : k.follows();
+            String label = "unread " + k.name() + "=" + k.value() + " for " + k.user();
+            List<TileQueries.Sql> trace = new ArrayList<>();
+            try (Connection c = dataSource.getConnection()) {
+                TileQueries.Unread unread = queries.unreadCount(c, TENANT, k.user(), f, terms, trace);
+                for (TileQueries.Sql sql : trace) {
+                    assertBounded(label, sql, TileQueries.UNREAD_WINDOW + TileQueries.UNREAD_CAP + 1);
+                }
+                if (f.selective() || f.to() != null) {
+                    assertThat(unread).as(label)
+                            .isEqualTo(queries.filteredUnread(c, TENANT, k.user(), f, terms, TILES + 1, null));
+                }
+            }
+        }
+    }
+
+    private static List<String> ids(TileQueries.Page page) {
+        return page.items().stream().map(t -> t.path("id").asText()).toList();
+    }
+
+    /**
+     * EXPLAIN ANALYZE of one traced statement: no sequential scan of tile, and no walk of one of
+     * its ordered indexes beyond {@code maxRows} (the tenant holds many more).
+     */
+    private void assertBounded(String label, TileQueries.Sql sql, int maxRows) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                if (sql.bitmapOnly()) {
+                    st.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off");
+                }
+            }
+            JsonNode plan;
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql.text())) {
+                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+                TileQueries.bind(c, ps, sql.params());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    plan = MessageCodec.mapper().readTree(rs.getString(1)).get(0).get("Plan");
+                }
+            }
+            c.rollback();
+            List<String> faults = new ArrayList<>();
+            check(plan, maxRows, faults);
+            assertThat(faults).as(label + "\n" + sql.text() + "\n" + plan.toPrettyString()).isEmpty();
+        }
+    }
+
+    private static void check(JsonNode node, int maxRows, List<String> faults) {
+        String type = node.path("Node Type").asText();
+        String relation = node.path("Relation Name").asText();
+        String index = node.path("Index Name").asText();
+        if (type.equals("Seq Scan") && relation.equals("tile")) {
+            faults.add("sequential scan of tile");
+        }
+        if ((type.equals("Index Scan") || type.equals("Index Only Scan"))
+                && (index.equals("tile_tenant_order") || index.equals("tile_tenant_content_seq")
+                || index.equals("tile_tenant_activity"))) {
+            long rows = node.path("Actual Rows").asLong() * Math.max(1, node.path("Actual Loops").asLong());
+            long removed = node.path("Rows Removed by Filter").asLong();
+            if (rows + removed > maxRows) {
+                faults.add(index + " walked " + (rows + removed) + " rows (at most " + maxRows + ")");
+            }
+        }
+        for (JsonNode child : node.path("Plans")) {
+            check(child, maxRows, faults);
+        }
+    }
+}
