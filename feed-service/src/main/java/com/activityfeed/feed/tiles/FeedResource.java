@@ -34,7 +34,7 @@ public class FeedResource {
 
     @GET
     public String feed(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-                                 @QueryParam("order") String order, @QueryParam("types") List<String> types,
+                                 @QueryParam("order") String order, @QueryParam("sort") String sort, @QueryParam("types") List<String> types,
                                  @QueryParam("source") List<String> source, @QueryParam("priority") List<String> priority,
                                  @QueryParam("tags") List<String> tags, @QueryParam("actorId") String actorId,
                                  @QueryParam("entityType") String entityType, @QueryParam("entityId") String entityId,
@@ -43,7 +43,7 @@ public class FeedResource {
         Caller caller = Caller.of(identity);
         FeedFilter filter = FeedFilter.parse(types, source, priority, tags, actorId, entityType, entityId, from, to, unread);
         return tiles.feed(caller.tenant(), caller.userId(), filter, Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT), cursor,
-                Params.ascending(order)).json().toString();
+                Params.ascending(order), Params.activity(sort)).json().toString();
     }
 
     @GET

@@ -59,39 +59,59 @@ public class TileQueries {
     }
 
     public Page feed(String tenant, String user, FeedFilter filter, int limit, String cursor, boolean ascending) {
-        Cursors.FeedPosition after = cursor == null ? null : Cursors.feed(cursor, ascending);
-        List<Object> params = new ArrayList<>(List.of(tenant, user, user, user, tenant));
-        StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS).append(" WHERE t.tenant_id = ?").append(VISIBLE);
-        filter.appendTo(sql, params);
-        if (filter.unread()) {
-            sql.append(" AND ").append(NOT_READ);
-            params.add(user);
-        }
-        if (after != null) {
-            sql.append(ascending ? " AND (t.occurred_at, t.id) > (?, ?)" : " AND (t.occurred_at, t.id) < (?, ?)");
-            params.add(Timestamp.from(after.occurredAt()));
-            params.add(after.id());
-        }
-        sql.append(ascending ? " ORDER BY t.occurred_at, t.id" : " ORDER BY t.occurred_at DESC, t.id DESC");
-        sql.append(" LIMIT ?");
-        params.add(limit + 1);
+        return feed(tenant, user, filter, limit, cursor, ascending, false);
+    }
+
+    /**
+     * A page of the feed in (occurred_at, id) order, or in (latest_at, id) order with {@code activity}
+     * (SPEC §4 {@code sort=activity}: a group that grows moves up), each walking its own index.
+     */
+    public Page feed(String tenant, String user, FeedFilter filter, int limit, String cursor, boolean ascending,
+                     boolean activity) {
+        Cursors.FeedPosition after = cursor == null ? null : Cursors.feed(cursor, ascending, activity);
+        List<Object> params = new ArrayList<>();
+        String sql = feedSql(user, tenant, filter, limit, after, ascending, activity, params);
         List<ObjectNode> items = new ArrayList<>();
         Cursors.FeedPosition last = null;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(c, ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (items.size() == limit) {
-                        return new Page(items, Cursors.feed(last));
+                        return new Page(items, Cursors.feed(last, activity));
                     }
                     items.add(tile(rs));
-                    last = new Cursors.FeedPosition(ascending, rs.getTimestamp(2).toInstant(), rs.getObject(1, UUID.class));
+                    last = new Cursors.FeedPosition(ascending, rs.getTimestamp(activity ? 13 : 2).toInstant(),
+                            rs.getObject(1, UUID.class));
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the feed", e);
         }
         return new Page(items, null);
+    }
+
+    /** The feed page's statement and its parameters (package-private: the query-plan test explains it). */
+    static String feedSql(String user, String tenant, FeedFilter filter, int limit, Cursors.FeedPosition after,
+                          boolean ascending, boolean activity, List<Object> params) {
+        params.addAll(List.of(tenant, user, user, user, tenant));
+        String key = activity ? "t.latest_at" : "t.occurred_at";
+        StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS.replace(") AS read", ") AS read, t.latest_at"))
+                .append(" WHERE t.tenant_id = ?").append(VISIBLE);
+        filter.appendTo(sql, params);
+        if (filter.unread()) {
+            sql.append(" AND ").append(NOT_READ);
+            params.add(user);
+        }
+        if (after != null) {
+            sql.append(" AND (").append(key).append(", t.id) ").append(ascending ? ">" : "<").append(" (?, ?)");
+            params.add(Timestamp.from(after.occurredAt()));
+            params.add(after.id());
+        }
+        sql.append(ascending ? " ORDER BY " + key + ", t.id" : " ORDER BY " + key + " DESC, t.id DESC");
+        sql.append(" LIMIT ?");
+        params.add(limit + 1);
+        return sql.toString();
     }
 
     /** One tile by id or alias, or null when the tenant has no such (visible) tile. */
