@@ -40,6 +40,16 @@ export class CommentsDrawer {
     clear(root).append(this.panel);
     // Esc: the dialog's own cancel, closed through close() so focus returns to the tile
     root.addEventListener('cancel', e => { e.preventDefault(); this.close(); });
+    // Tab wraps around inside the dialog instead of leaving for the browser's own controls
+    root.addEventListener('keydown', e => {
+      if (e.key !== 'Tab') return;
+      const focusable = [...root.querySelectorAll('button, textarea, input, [href], [tabindex]:not([tabindex="-1"])')]
+        .filter(el => !el.disabled && !el.closest('[hidden]') && el.getClientRects().length);
+      if (!focusable.length) return;
+      const first = focusable[0], last = focusable[focusable.length - 1];
+      if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+      else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+    });
     // a click on the backdrop (outside the panel) closes it
     root.addEventListener('click', e => { if (e.target === root) this.close(); });
   }

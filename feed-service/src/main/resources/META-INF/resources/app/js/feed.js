@@ -1,6 +1,6 @@
 import { api, query, ApiError } from './api.js';
 import { h, clear, toast } from './dom.js';
-import { renderTile, compareTiles } from './tiles.js';
+import { renderTile, compareTiles, reactionLabel } from './tiles.js';
 
 const PAGE = 20;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -22,7 +22,8 @@ export class FeedView {
     this.pending = new Map();     // id -> tile, new or grown while scrolled down
     this.expanded = new Set();
     this.aliases = new Map();     // folded id -> group id
-    this.reactors = new Map();    // tile id -> {type: [names seen reacting live]}
+    this.reactors = new Map();    // tile id -> {type: [who reacted, besides the reader]}
+    this.reactorsAt = new Map();  // tile id -> when they were last fetched
     this.filters = { types: new Set(), priority: new Set(), unread: false };
     this.typeList = [];
     this.cursor = null;
@@ -37,7 +38,8 @@ export class FeedView {
   build() {
     this.pill = h('button', { type: 'button', class: 'new-pill', hidden: true, onclick: () => this.showPending() });
     this.list = h('div', { class: 'tiles', role: 'feed', 'aria-busy': 'false', 'aria-label': 'Activity feed',
-      onkeydown: e => this.onKey(e), onfocusin: e => this.onFocus(e) });
+      onkeydown: e => this.onKey(e), onfocusin: e => this.onFocus(e),
+      onpointerover: e => { const rx = e.target.closest('.rx'); if (rx) this.loadReactors(rx.closest('article').dataset.id); } });
     this.empty = h('p', { class: 'empty', hidden: true }, 'Nothing here yet.');
     this.sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
     this.more = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => this.loadMore() }, 'Load more');
@@ -53,7 +55,7 @@ export class FeedView {
     // j and k work from anywhere on the page (not while typing), like GitHub's and Gmail's lists
     document.addEventListener('keydown', e => {
       if (e.defaultPrevented || this.root.closest('[hidden]') || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.target.closest('input, textarea, select, [role="dialog"], .filters') || this.list.contains(e.target)) return;
+      if (e.target.closest('input, textarea, select, dialog, [role="dialog"], .filters, .menu') || this.list.contains(e.target)) return;
       if (e.key === 'j' || e.key === 'k') { e.preventDefault(); this.move(e.key === 'j' ? 1 : -1); }
     });
   }
@@ -301,14 +303,14 @@ export class FeedView {
       if (!('read' in tile)) merged.read = grew ? false : known.read;
       if (this.pending.has(id)) { this.pending.set(id, merged); return; }
       this.tiles.set(id, merged);
-      if (compareTiles(merged, known) !== 0 && this.misplaced(id, merged)) {
-        if (live && window.scrollY > 200) {
-          this.removeElement(id);
-          this.pending.set(id, merged);
-          this.updatePill();
-        } else {
-          this.place(id, merged, true);
-        }
+      const moved = compareTiles(merged, known) !== 0;
+      if (moved && live && window.scrollY > 200) {
+        // out of sight: it waits behind the pill, which counts growth like arrivals
+        this.removeElement(id);
+        this.pending.set(id, merged);
+        this.updatePill();
+      } else if (moved) {
+        this.place(id, merged, true); // to its new place (the top, mostly), highlighted
       } else {
         this.redraw(id);
       }
@@ -325,15 +327,6 @@ export class FeedView {
     }
     this.tiles.set(fresh.id, fresh);
     this.place(fresh.id, fresh, live);
-  }
-
-  /** Whether the drawn tile `id` is no longer between its neighbours in the order. */
-  misplaced(id, tile) {
-    const el = this.element(id);
-    if (!el) return true;
-    const prev = el.previousElementSibling && this.tiles.get(el.previousElementSibling.dataset.id);
-    const next = el.nextElementSibling && this.tiles.get(el.nextElementSibling.dataset.id);
-    return (prev && compareTiles(tile, prev) < 0) || (next && compareTiles(tile, next) > 0);
   }
 
   lastTile() {
@@ -511,6 +504,29 @@ export class FeedView {
         tile.myReactions = [...mine];
       }
     });
+  }
+
+  /** Who reacted to a tile, fetched when the reader points at its counts; the titles change in place. */
+  async loadReactors(id) {
+    if ((this.reactorsAt.get(id) || 0) > Date.now() - 30000) return;
+    this.reactorsAt.set(id, Date.now());
+    try {
+      const answer = await api('GET', `/api/v1/feed/tiles/${encodeURIComponent(id)}/reactions`);
+      const others = {};
+      for (const [type, users] of Object.entries(answer || {})) others[type] = (users || []).filter(u => u !== this.me);
+      this.reactors.set(id, others);
+      const tile = this.tiles.get(id);
+      const el = this.element(id);
+      if (!tile || !el) return;
+      for (const chip of el.querySelectorAll('.rx')) {
+        const type = chip.dataset.count;
+        const label = reactionLabel({ ...tile, reactors: others }, type, (tile.reactions || {})[type] || 0);
+        chip.title = label;
+        chip.querySelector('.sr-only').textContent = label;
+      }
+    } catch {
+      // the count is still right; only the names are missing
+    }
   }
 
   /** Comment counts move only once per comment, whether the stream or our own POST saw it first. */

@@ -83,7 +83,13 @@ export function isOwn(tile, me) {
   return !!me && ((tile.actor && tile.actor.id === me) || (tile.actors || []).some(a => a && a.id === me));
 }
 
-/** Who reacted, as far as this page knows: the reader, then people seen reacting live. */
+/** "Hype 2: you, bob": a reaction count and who gave it, as far as this page knows. */
+export function reactionLabel(tile, type, n) {
+  const r = REACTIONS.find(x => x.type === type);
+  return `${r ? r.label : type} ${n}: ${reactedBy(tile, type, n)}`;
+}
+
+/** Who reacted, as far as this page knows: the reader, then the others (fetched on hover, or seen live). */
 function reactedBy(tile, type, n) {
   const known = [];
   if ((tile.myReactions || []).includes(type)) known.push('you');
@@ -113,7 +119,7 @@ export function renderTile(tile, { expanded, me, actions, pickerOpen }) {
 
   const reactionChips = REACTIONS.filter(r => (reactions[r.type] || 0) > 0).map(r => {
     const n = reactions[r.type];
-    const label = `${r.label} ${n}: ${reactedBy(tile, r.type, n)}`;
+    const label = reactionLabel(tile, r.type, n);
     return h('span', { class: `rx${mine.has(r.type) ? ' on' : ''}`, title: label, dataset: { count: r.type } },
       icon(r.icon, { size: 14 }), h('span', { class: 'n', 'aria-hidden': 'true' }, String(n)),
       h('span', { class: 'sr-only' }, label));
