@@ -3,7 +3,7 @@
 // comments dialog, keyboard navigation, axe, texts, caching, lazy loading and first-tile timing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts,
+  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource,
 } from './lib.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -95,23 +95,24 @@ export const scenarios = {
 
   /** One-line tiles: ≥ 7 per desktop screen and ≥ 5 per phone screen; phone header in one row; one Filter control. */
   async density({ browser, pages }) {
-    const titles = await fillers(12, 'Dense');
+    const titles = await fillers(30, 'Dense');
+    const top = titles[29];
     // a tile with reactions from someone else: only non-zero counts are shown, with who reacted
     const items = (await http('GET', '/api/v1/feed?limit=20', env('READER_TOKEN'))).json.items;
-    const target = items.find(t => t.title === titles[11]);
+    const target = items.find(t => t.title === top);
     for (let i = 0; target && i < 30; i++) {
       if ((await http('PUT', `/api/v1/tiles/${target.id}/reactions/hype`, env('READER2_TOKEN'))).status === 200) break;
       await sleep(500);
     }
     const desktop = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
     pages.push(desktop);
-    await tile(desktop, titles[0]).waitFor({ timeout: T });
+    await tile(desktop, top).waitFor({ timeout: T });
     const onDesktop = await tilesOnScreen(desktop);
     console.log(`MEASURE tiles fully on a 1280×800 screen: ${onDesktop}`);
     assert(onDesktop >= 7, `at least 7 tiles on a desktop screen, saw ${onDesktop}`);
     const heights = await desktop.locator('article.tile').evaluateAll(els => els.map(e => e.getBoundingClientRect().height));
     console.log(`tile heights: ${heights.slice(0, 5).map(Math.round)}`);
-    const t = tile(desktop, titles[11]);
+    const t = tile(desktop, top);
     assert(await t.locator('.avatar').textContent() === 'DS', 'the avatar shows initials');
     assert(await t.locator('.rx').count() === 1, 'only the non-zero reaction is shown');
     const hype = await t.locator('.rx[data-count="hype"]').getAttribute('title');
@@ -120,12 +121,12 @@ export const scenarios = {
     await t.locator('.rx[data-count="hype"][title="Hype 1: bob"]').waitFor({ state: 'attached', timeout: T });
     assert(await t.locator('button.react').count() === 1 && await t.locator('button[data-reaction]:visible').count() === 0,
       'one React control; the reactions stay in its picker until it is opened');
-    assert(await tile(desktop, titles[0]).locator('.rx').count() === 0, 'no zero counts');
+    assert(await tile(desktop, titles[28]).locator('.rx').count() === 0, 'no zero counts');
     await screenshot(desktop, 'density-desktop');
 
     const phone = await openFeed(browser, env('READER_TOKEN'), { width: 390, height: 844, isMobile: true });
     pages.push(phone);
-    await tile(phone, titles[0]).waitFor({ timeout: T });
+    await tile(phone, top).waitFor({ timeout: T });
     const header = await phone.locator('header.top').boundingBox();
     const first = await phone.locator('article.tile').first().boundingBox();
     const onPhone = await tilesOnScreen(phone);
@@ -482,6 +483,7 @@ export const scenarios = {
  */
 export async function firstTiles(browser, { phone }) {
   const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } });
+  await serveAppFromSource(context);
   const page = await context.newPage();
   if (phone) {
     const cdp = await context.newCDPSession(page);

@@ -1,6 +1,7 @@
 import { api, query, ApiError } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { renderTile, compareTiles, reactionLabel } from './tiles.js';
+import { FIRST_PAGE } from './boot.js';
 
 const PAGE = 20;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -135,7 +136,11 @@ export class FeedView {
     this.loading = true;
     this.list.setAttribute('aria-busy', 'true');
     try {
-      const page = await api('GET', `/api/v1/feed${query(this.params())}`);
+      const url = `/api/v1/feed${query(this.params())}`;
+      // the first page may be on its way already (boot.js); errors are left to the normal request
+      const early = window.afpFirstPage;
+      window.afpFirstPage = null;
+      const page = (early && url === FIRST_PAGE && await early) || await api('GET', url);
       if (generation !== this.generation) return;
       this.tiles.clear();
       this.pending.clear();
@@ -204,6 +209,11 @@ export class FeedView {
     this.empty.hidden = this.tiles.size > 0;
     this.more.hidden = !this.cursor;
     this.updatePositions();
+    // compact tiles may leave the sentinel in view after a page: observing it afresh asks again
+    if (this.cursor && !this.loading) {
+      this.observer.unobserve(this.sentinel);
+      this.observer.observe(this.sentinel);
+    }
   }
 
   append(items) {
