@@ -210,6 +210,7 @@ export const scenarios = {
     await requireStream(env('READER_TOKEN'));
     await fillers(30, 'Scroll');
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    await serveAppFromSource(context);
     const page = await context.newPage();
     pages.push(page);
     await page.goto(`${env('GATEWAY_URL')}/app/#token=${env('READER_TOKEN')}`);
