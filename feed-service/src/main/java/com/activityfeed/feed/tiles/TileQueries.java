@@ -96,6 +96,7 @@ public class TileQueries {
                           boolean ascending, boolean activity, List<Object> params) {
         params.addAll(List.of(tenant, user, user, user, tenant));
         String key = activity ? "t.latest_at" : "t.occurred_at";
+        // column 13, latest_at, is the activity cursor's key (the tile JSON carries it only as text)
         StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS.replace(") AS read", ") AS read, t.latest_at"))
                 .append(" WHERE t.tenant_id = ?").append(VISIBLE);
         filter.appendTo(sql, params);
