@@ -439,7 +439,8 @@ const scenarios = {
   async 'first-tiles-1000'({ browser, pages }) {
     const n = 1000;
     // high priority is never grouped (SPEC §4), so these are 1,000 tiles
-    const events = Array.from({ length: n }, (_, i) => event(`Bulk ${i}`, { priority: 'high', type: 'bulk_item' }));
+    // idempotency keys: a batch retried after a 503 whose records did land is not stored twice
+    const events = Array.from({ length: n }, (_, i) => event(`Bulk ${i}`, { priority: 'high', type: 'bulk_item', idempotencyKey: `bulk-${i}` }));
     for (let i = 0; i < n; i += 500) await postEvents(events.slice(i, i + 500));
     for (let i = 0; i < 240 && await countTiles('bulk_item') < n; i++) await new Promise(r => setTimeout(r, 500));
     const stored = await countTiles('bulk_item');
