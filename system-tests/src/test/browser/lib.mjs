@@ -1,8 +1,11 @@
 // Shared helpers for the browser scenarios: Debian's Chromium through playwright-core (never a
 // downloaded browser), the gateway URL and tokens from the environment, problem-aware HTTP.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const env = name => {
   const value = process.env[name];
@@ -15,20 +18,64 @@ export const SHOTS = () => process.env.SCREENSHOT_DIR || 'screenshots';
 
 export class Skip extends Error {}
 
-export async function launch() {
+/**
+ * A fontconfig setup that hides every colour-emoji font from Chromium, as on a machine where
+ * none is installed: icons must not depend on one.
+ */
+export function noEmojiFonts() {
+  const dir = join(SHOTS(), '..', 'fontconfig-no-emoji');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'fonts.conf');
+  writeFileSync(file, `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <cachedir>${join(dir, 'cache')}</cachedir>
+  <selectfont><rejectfont>
+    <glob>*Emoji*</glob><glob>*emoji*</glob>
+    <pattern><patelt name="color"><bool>true</bool></patelt></pattern>
+  </rejectfont></selectfont>
+</fontconfig>
+`);
+  return { ...process.env, FONTCONFIG_FILE: file };
+}
+
+export async function launch({ env } = {}) {
   // launch() gives every run a fresh temporary profile (the user-data-dir) of its own.
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
+    env,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
 
+/**
+ * With APP_SOURCE_DIR set (the client's source folder), the page's files are answered from there
+ * instead of the packaged service: edit, rerun a scenario, no repackaging.
+ */
+export async function serveAppFromSource(context) {
+  const dir = process.env.APP_SOURCE_DIR;
+  if (!dir) return;
+  const types = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 'image/svg+xml' };
+  await context.route('**/app/**', route => {
+    const path = new URL(route.request().url()).pathname.replace(/^\/app\/?/, '') || 'index.html';
+    if (path.includes('..')) return route.continue();
+    try {
+      route.fulfill({ body: readFileSync(join(dir, path)), contentType: types[path.split('.').pop()] || 'application/octet-stream' });
+    } catch {
+      route.continue();
+    }
+  });
+}
+
 /** A browser context signed in with `token` through the URL fragment, as the local run's link does. */
-export async function openFeed(browser, token, { width = 1000, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openFeed(browser, token, { width = 1000, height = 900, timezoneId, isMobile, before } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId, isMobile, hasTouch: isMobile });
+  await serveAppFromSource(context);
   const page = await context.newPage();
+  if (before) await before(page);
   page.on('pageerror', e => console.log(`[page error] ${e.message}`));
   page.on('console', m => { if (m.type() === 'error') console.log(`[console] ${m.text()}`); });
   page.on('dialog', d => { console.log(`[dialog] ${d.type()}: ${d.message()}`); page.dialogs = (page.dialogs || 0) + 1; d.dismiss(); });
@@ -97,6 +144,42 @@ export async function requireReadState(token) {
 
 export function tile(page, text) {
   return page.locator('article.tile', { has: page.locator('.title', { hasText: text }) });
+}
+
+/** Reacts through the tile's one React control: opens its picker if closed, then the reaction. */
+export async function react(page, text, type) {
+  const t = tile(page, text);
+  if (await t.locator('.picker').isHidden()) await t.locator('button.react').click();
+  await t.locator(`button[data-reaction="${type}"]`).click();
+}
+
+/** Waits until the feed API holds a tile whose JSON contains `text`. */
+export async function waitForFeed(token, text, query = '') {
+  for (let i = 0; i < 150; i++) {
+    const feed = await http('GET', `/api/v1/feed${query}`, token);
+    if (feed.status === 200 && feed.text.includes(text)) return feed.json;
+    await new Promise(r => setTimeout(r, 200));
+  }
+  throw new Error(`the feed never showed ${text}`);
+}
+
+/** Runs axe-core in the page; answers its violations (every impact). */
+export async function axe(page, context = 'body') {
+  // evaluated through the DevTools protocol, so the page's script-src 'self' does not stop it
+  if (!await page.evaluate(() => !!window.axe)) await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
+  return page.evaluate(async c => {
+    const result = await window.axe.run(c, { resultTypes: ['violations'] });
+    return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map(n => `${n.target.join(' ')}: ${n.failureSummary}`) }));
+  }, context);
+}
+
+/** Tiles whose whole box lies inside the viewport. */
+export async function tilesOnScreen(page) {
+  return page.evaluate(() => [...document.querySelectorAll('article.tile')].filter(el => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+  }).length);
 }
 
 export async function waitLive(page) {

@@ -2,9 +2,11 @@
 // 1 failed (with screenshots of every open page), 3 skipped because an API it needs is missing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, Skip,
+  tile, waitLive, assert, Skip, react, SHOTS,
 } from './lib.mjs';
+import { scenarios as secondEdition, firstTiles, sideBySide } from './web2.mjs';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
 const unique = prefix => `${prefix} ${randomUUID().slice(0, 8)}`;
 const T = 20000;
@@ -41,26 +43,28 @@ const scenarios = {
       if ((await http('PUT', `/api/v1/tiles/${ada.id}/reactions/respect`, env('READER2_TOKEN'))).status === 200) break;
       await new Promise(r => setTimeout(r, 500));
     }
-    const page = await openFeed(browser, env('READER_TOKEN'));
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
     pages.push(page);
     for (const title of titles) await tile(page, title).waitFor({ timeout: T });
     const first = tile(page, titles[2]);
-    assert(await first.locator('.type-name').textContent() !== '', 'a tile shows its type display name');
+    assert((await first.locator('.avatar').textContent()).startsWith('L'), 'a tile shows its actor\'s initials');
     assert((await first.locator('time').textContent()).length > 0, 'a tile shows its relative time');
-    assert(await first.locator('.icon').textContent() !== '', 'a tile shows an icon');
+    assert(await first.locator('.avatar svg.i').count() === 1, 'a tile shows its type icon');
     assert(new URL(page.url()).hash === '', 'the token left the address bar');
     const group = page.locator('article.tile[data-kind="group"]');
     await group.locator('button.expand').click();
     assert(await group.locator('.samples li').count() === 3, 'the group shows its samples');
+    await group.locator('button.expand').click();
     await screenshot(page, 'feed');
 
     // phone width: everything readable without sideways scrolling
-    const phone = await openFeed(browser, env('READER_TOKEN'), { width: 375, height: 740 });
+    const phone = await openFeed(browser, env('READER_TOKEN'), { width: 390, height: 844, isMobile: true });
     pages.push(phone);
     await tile(phone, titles[0]).waitFor({ timeout: T });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert(overflow <= 0, `no horizontal overflow at 375 px (overflow ${overflow} px)`);
+    assert(overflow <= 0, `no horizontal overflow at 390 px (overflow ${overflow} px)`);
     await screenshot(phone, 'feed-phone');
+    await sideBySide(browser, join(SHOTS(), 'feed.png'), join(SHOTS(), 'feed-phone.png'), join(SHOTS(), 'feed-side-by-side.png'));
   },
 
   /** No token or a refused one: the page asks for a token to paste, and works once given a good one. */
@@ -75,7 +79,7 @@ const scenarios = {
     await page.locator('#token-input').fill(env('READER_TOKEN'));
     await page.locator('#signin-form button[type="submit"]').click();
     await page.locator('#app').waitFor({ state: 'visible', timeout: T });
-    await page.locator('#whoami', { hasText: 'Alice' }).waitFor({ timeout: T });
+    await page.locator('#whoami', { hasText: 'Alice' }).waitFor({ state: 'attached', timeout: T });
     await page.reload();
     await page.locator('#app').waitFor({ state: 'visible', timeout: T });
     assert(await page.locator('#signin').isHidden(), 'the token is kept for the tab across reloads');
@@ -224,35 +228,37 @@ const scenarios = {
     await waitLive(bob);
     await tile(alice, title).waitFor({ timeout: T });
     await tile(bob, title).waitFor({ timeout: T });
-    // by keyboard: the reaction is a focusable button that Enter activates
+    // by keyboard: the React control opens its picker, whose reactions are buttons Enter activates
+    await tile(alice, title).locator('button.react').focus();
+    await alice.keyboard.press('Enter');
     await tile(alice, title).locator('button[data-reaction="hype"]').focus();
     await alice.keyboard.press('Enter');
     await tile(alice, title).locator('button[data-reaction="hype"][aria-pressed="true"]').waitFor({ timeout: T });
     await bob.waitForFunction(t => {
       const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
-      return el && el.querySelector('button[data-reaction="hype"] .n').textContent === '1';
+      const chip = el && el.querySelector('.rx[data-count="hype"]');
+      return chip && chip.querySelector('.n').textContent === '1' && chip.title.includes('alice');
     }, title, { timeout: T });
   },
 
-  /** Reacting to one's own activity is refused: the optimistic count rolls back and a message says why. */
+  /** A refusal the page could not foresee (403) rolls the optimistic count back and says why. */
   async 'reaction-refused'({ browser, pages }) {
     await requireSocial(env('READER_TOKEN'));
-    const title = unique('My own badge');
-    await postEvents([event(title, { actor: { id: 'alice', name: 'Alice' } })]);
-    for (let i = 0; i < 100; i++) {
-      const feed = await http('GET', '/api/v1/feed', env('READER_TOKEN'));
-      if (feed.status === 200 && feed.text.includes(title)) break;
-      await new Promise(r => setTimeout(r, 200));
-    }
+    const title = unique('Refused badge');
+    await postEvents([event(title)]);
     const alice = await openFeed(browser, env('READER_TOKEN'));
     pages.push(alice);
-    const hype = tile(alice, title).locator('button[data-reaction="hype"]');
-    await hype.click();
+    await tile(alice, title).waitFor({ timeout: T });
+    // the service refuses, as it does for a group whose sixth actor is the reader (the tile lists five)
+    await alice.route('**/api/v1/tiles/*/reactions/*', route => route.fulfill({ status: 403, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'you cannot react to your own activity' }) }));
+    await react(alice, title, 'hype');
     await alice.locator('#toast', { hasText: 'cannot react to your own activity' }).waitFor({ timeout: T });
     await alice.waitForFunction(t => {
       const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
       const button = el && el.querySelector('button[data-reaction="hype"]');
-      return button && button.querySelector('.n').textContent === '0' && button.getAttribute('aria-pressed') === 'false';
+      return button && button.querySelector('.n').textContent === '0' && button.getAttribute('aria-pressed') === 'false'
+        && !el.querySelector('.rx');
     }, title, { timeout: T });
   },
 
@@ -278,11 +284,11 @@ const scenarios = {
     const page = await openFeed(browser, env('READER_TOKEN'));
     pages.push(page);
     for (const title of titles.slice(0, 10)) {
-      await tile(page, title).locator('button[data-reaction="tribute"]').click();
+      await react(page, title, 'tribute');
       await tile(page, title).locator('button[data-reaction="tribute"][aria-pressed="true"]').waitFor({ timeout: T });
     }
     const last = tile(page, titles[10]);
-    await last.locator('button[data-reaction="tribute"]').click();
+    await react(page, titles[10], 'tribute');
     await page.locator('#toast', { hasText: 'Too many reactions' }).waitFor({ timeout: T });
     await last.locator('button[data-reaction="tribute"][aria-pressed="false"]').waitFor({ timeout: T });
     assert(await last.locator('button[data-reaction="tribute"] .n').textContent() === '0', 'the count rolled back');
@@ -414,7 +420,7 @@ const scenarios = {
     assert(await page.locator('.total-n').first().textContent() === '2', 'the total counts both events');
     assert(!(await page.locator('#stats').textContent()).includes('null'), 'no missing value printed as "null"');
     const byType = await page.locator('.card', { hasText: 'By type' }).textContent();
-    assert(byType.includes('badge_earned') && byType.includes('xp_rank_up'), 'by type lists both types');
+    assert(byType.includes('Badge earned') && byType.includes('Rank up'), `by type lists both types by name: ${byType}`);
     await screenshot(page, 'stats');
     // The page's side of a partial answer (the service's side is feed-service's own test): the real
     // answer, marked partial on its way in, shows the notice.
@@ -429,20 +435,19 @@ const scenarios = {
     assert((await notice.textContent()).includes('topActors (timed out)'), 'the partial notice names the failed section');
   },
 
-  /** 1,000 tiles in the feed: time from navigation to the first tiles drawn (reported, not asserted). */
+  /** 1,000 tiles in the feed: time to the first tiles, desktop and a throttled phone (printed; asserted generously). */
   async 'first-tiles-1000'({ browser, pages }) {
     const n = 1000;
     // high priority is never grouped (SPEC §4), so these are 1,000 tiles
-    const events = Array.from({ length: n }, (_, i) => event(`Bulk ${i}`, { priority: 'high', type: 'bulk_item' }));
+    // idempotency keys: a batch retried after a 503 whose records did land is not stored twice
+    const events = Array.from({ length: n }, (_, i) => event(`Bulk ${i}`, { priority: 'high', type: 'bulk_item', idempotencyKey: `bulk-${i}` }));
     for (let i = 0; i < n; i += 500) await postEvents(events.slice(i, i + 500));
     for (let i = 0; i < 240 && await countTiles('bulk_item') < n; i++) await new Promise(r => setTimeout(r, 500));
     const stored = await countTiles('bulk_item');
     assert(stored === n, `the feed holds ${n} tiles (has ${stored})`);
-    const page = await openFeed(browser, env('READER_TOKEN'));
-    pages.push(page);
-    await page.locator('article.tile').first().waitFor({ timeout: T });
-    await page.waitForFunction(() => performance.getEntriesByName('afp:first-tiles').length > 0, null, { timeout: T });
-    const ms = await page.evaluate(() => performance.getEntriesByName('afp:first-tiles')[0].startTime);
+    const desktop = await firstTiles(browser, { phone: false });
+    pages.push(desktop.page);
+    const page = desktop.page;
     const parts = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
       const feed = performance.getEntriesByType('resource').find(r => /\/api\/v1\/feed(\?|$)/.test(r.name));
@@ -453,10 +458,18 @@ const scenarios = {
     });
     console.log(`MEASURE breakdown (ms from navigation start): ${JSON.stringify(parts)}`);
     const drawn = await page.locator('article.tile').count();
-    console.log(`MEASURE first tiles drawn: ${ms.toFixed(0)} ms after navigation start, ${drawn} tiles in the first page, ${n} in the feed`);
+    console.log(`MEASURE first tiles drawn (desktop, cold cache): ${desktop.ms.toFixed(0)} ms after navigation start, ${drawn} tiles in the first page, ${n} in the feed, ${desktop.bytes} bytes transferred`);
     await page.mouse.wheel(0, 20000);
     await page.waitForFunction(d => document.querySelectorAll('article.tile').length > d, drawn, { timeout: T });
     console.log(`infinite scroll: ${await page.locator('article.tile').count()} tiles after one scroll`);
+    const phone = await firstTiles(browser, { phone: true });
+    pages.push(phone.page);
+    console.log(`MEASURE first tiles drawn (phone: 4x CPU slowdown, 1.6 Mbps, 150 ms RTT, cold cache): ${phone.ms.toFixed(0)} ms, ${phone.bytes} bytes transferred`);
+    const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
+    console.log(`MEASURE load average while measuring: ${load}`);
+    // targets 300 ms and 1 s on a quiet machine; asserted with room for a machine shared by many builds
+    assert(desktop.ms < 3000, `desktop first tiles in ${desktop.ms.toFixed(0)} ms (target 300 ms)`);
+    assert(phone.ms < 6000, `phone first tiles in ${phone.ms.toFixed(0)} ms (target 1 s)`);
   },
 };
 
@@ -476,9 +489,9 @@ async function countTiles(type) {
 
 async function main() {
   const name = process.argv[2];
-  const scenario = scenarios[name];
+  const scenario = scenarios[name] || secondEdition[name];
   if (!scenario) {
-    console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
+    console.error(`unknown scenario ${name}; known: ${[...Object.keys(scenarios), ...Object.keys(secondEdition)].join(', ')}`);
     process.exit(2);
   }
   const browser = await launch();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares the browser tests: Debian's Chromium and nginx (never a downloaded browser), and
-# playwright-core from the lock file. Idempotent: does nothing that is already done.
+# playwright-core and axe-core from the lock file. Idempotent: does nothing that is already done.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -9,8 +9,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
-# icons and reactions are emoji: without a colour emoji font the screenshots show empty boxes
-[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+# a text font for the pages and screenshots (icons are SVG: no emoji font is needed)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -31,6 +31,6 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 cd "$here"
-if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

@@ -25,16 +25,17 @@ public final class TypeCatalog {
     /** The built-in catalog with every type grouped by {@code grouping}'s defaults. */
     public static TypeCatalog builtIn(GroupingSettings grouping) {
         return new TypeCatalog(List.of(
-                new TypeInfo("badge_earned", "Badge earned", "🏅", "{actor} earned {badgeName|a badge}",
+                new TypeInfo("badge_earned", "Badge earned", "🏅", "{actor} earned {badgeName|{entity|a badge}}",
                         "{count} badges earned", grouping, true),
-                new TypeInfo("xp_rank_up", "Rank up", "⬆️", "{actor} reached {rank|a new rank}",
+                new TypeInfo("xp_rank_up", "Rank up", "⬆️", "{actor} reached {rank|{entity|a new rank}}",
                         "{count} rank-ups", grouping, true),
                 new TypeInfo("challenge_completed", "Challenge completed", "🏆",
                         "{actor} completed {challengeName|{entity|a challenge}}", "{count} challenges completed",
                         grouping, true),
                 new TypeInfo("streak_milestone", "Streak milestone", "🔥", "{actor} hit a {days|new}-day streak",
                         "{count} streak milestones", grouping, true),
-                new TypeInfo("tasks_burst", "Tasks burst", "⚡", "{actor} finished {tasksDone|10+} tasks in a day",
+                new TypeInfo("tasks_burst", "Tasks burst", "⚡",
+                        "{actor} finished {tasksDone|{tasks|{tasksCompleted|{taskCount|10+}}}} tasks in a day",
                         "{count} task bursts", grouping, true),
                 new TypeInfo("all_tasks_cleared", "All tasks cleared", "✅", "{actor} cleared every task",
                         "{count} task lists cleared", grouping, true)));

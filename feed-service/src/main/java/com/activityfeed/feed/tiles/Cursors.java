@@ -12,18 +12,35 @@ public final class Cursors {
     private Cursors() {
     }
 
-    /** A position in the feed: the last tile's (occurredAt, id) and the order it was read in. */
+    /**
+     * A position in the feed: the last tile's sort key and id, and the order it was read in. The key
+     * is {@code occurredAt} for the default order and {@code latestAt} for {@code sort=activity}; a
+     * keyset position needs no state on the server, so it stays valid while tiles move.
+     */
     public record FeedPosition(boolean ascending, Instant occurredAt, UUID id) {
     }
 
     public static String feed(FeedPosition p) {
-        return encode("f1|" + (p.ascending() ? "a" : "d") + "|" + p.occurredAt() + "|" + p.id());
+        return feed(p, false);
+    }
+
+    public static String feed(FeedPosition p, boolean activity) {
+        return encode((activity ? "f2|" : "f1|") + (p.ascending() ? "a" : "d") + "|" + p.occurredAt() + "|" + p.id());
     }
 
     public static FeedPosition feed(String cursor, boolean ascending) {
+        return feed(cursor, ascending, false);
+    }
+
+    /** Reads a feed cursor; one made for the other sort or order is refused, not misread. */
+    public static FeedPosition feed(String cursor, boolean ascending, boolean activity) {
         String[] parts = decode(cursor).split("\\|");
-        if (parts.length != 4 || !parts[0].equals("f1") || !(parts[1].equals("a") || parts[1].equals("d"))) {
+        if (parts.length != 4 || !(parts[0].equals("f1") || parts[0].equals("f2"))
+                || !(parts[1].equals("a") || parts[1].equals("d"))) {
             throw bad();
+        }
+        if (parts[0].equals("f2") != activity) {
+            throw ProblemException.badRequest("the cursor belongs to the other sort");
         }
         if (parts[1].equals("a") != ascending) {
             throw ProblemException.badRequest("the cursor belongs to the other order");
@@ -77,7 +94,7 @@ public final class Cursors {
     public static boolean isCursor(String value) {
         try {
             String s = decode(value);
-            return s.startsWith("e1|") || s.startsWith("t1|") || s.startsWith("f1|");
+            return s.startsWith("e1|") || s.startsWith("t1|") || s.startsWith("f1|") || s.startsWith("f2|");
         } catch (ProblemException e) {
             return false;
         }

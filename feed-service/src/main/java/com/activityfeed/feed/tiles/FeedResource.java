@@ -37,7 +37,7 @@ public class FeedResource {
 
     @GET
     public String feed(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-                                 @QueryParam("order") String order, @QueryParam("types") List<String> types,
+                                 @QueryParam("order") String order, @QueryParam("sort") String sort, @QueryParam("types") List<String> types,
                                  @QueryParam("source") List<String> source, @QueryParam("priority") List<String> priority,
                                  @QueryParam("tags") List<String> tags, @QueryParam("actorId") String actorId,
                                  @QueryParam("entityType") String entityType, @QueryParam("entityId") String entityId,
@@ -49,7 +49,8 @@ public class FeedResource {
         int n = Params.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         boolean ascending = Params.ascending(order);
         String[] followTerms = filter.following() ? follows.terms(caller.tenant(), caller.userId()) : new String[0];
-        return tiles.feed(caller.tenant(), caller.userId(), filter, followTerms, n, cursor, ascending).json().toString();
+        return tiles.feed(caller.tenant(), caller.userId(), filter, followTerms, n, cursor, ascending, Params.activity(sort))
+                .json().toString();
     }
 
     @GET

@@ -41,4 +41,15 @@ public final class Params {
         }
         throw ProblemException.badRequest("order must be asc or desc");
     }
+
+    /** {@code sort=activity} orders by (latestAt, id); absent or {@code occurred} keeps (occurredAt, id). */
+    public static boolean activity(String sort) {
+        if (sort == null || sort.equals("occurred")) {
+            return false;
+        }
+        if (sort.equals("activity")) {
+            return true;
+        }
+        throw ProblemException.badRequest("sort must be activity or occurred");
+    }
 }

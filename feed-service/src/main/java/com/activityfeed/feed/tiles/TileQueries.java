@@ -72,44 +72,38 @@ public class TileQueries {
     }
 
     public Page feed(String tenant, String user, FeedFilter filter, int limit, String cursor, boolean ascending) {
-        return feed(tenant, user, filter, new String[0], limit, cursor, ascending);
+        return feed(tenant, user, filter, new String[0], limit, cursor, ascending, false);
     }
 
     /**
-     * A page of the feed. {@code followTerms} are the user's follow terms (used when the filter has
-     * {@code following}). A filter on the tiles' values or read state goes through {@link #filtered}.
+     * A page of the feed in (occurred_at, id) order, or in (latest_at, id) order with {@code activity}
+     * (SPEC §4 {@code sort=activity}: a group that grows moves up), each walking its own index.
+     * {@code followTerms} are the user's follow terms (used when the filter has {@code following}).
+     * A filter on the tiles' values or read state goes through {@link #filtered}.
      */
     public Page feed(String tenant, String user, FeedFilter filter, String[] followTerms, int limit, String cursor,
-                     boolean ascending) {
-        Cursors.FeedPosition after = cursor == null ? null : Cursors.feed(cursor, ascending);
+                     boolean ascending, boolean activity) {
+        Cursors.FeedPosition after = cursor == null ? null : Cursors.feed(cursor, ascending, activity);
         if (filter.following() && followTerms.length == 0) {
             return new Page(List.of(), null);
         }
         if (filter.selective()) {
-            return filtered(tenant, user, filter, followTerms, limit, after, ascending, false, window(limit), null);
+            return filtered(tenant, user, filter, followTerms, limit, after, ascending, activity, window(limit), null);
         }
-        List<Object> params = new ArrayList<>(List.of(tenant, user, user, user, tenant));
-        StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS).append(" WHERE t.tenant_id = ?").append(VISIBLE);
-        filter.appendRange(sql, params);
-        if (after != null) {
-            sql.append(ascending ? " AND (t.occurred_at, t.id) > (?, ?)" : " AND (t.occurred_at, t.id) < (?, ?)");
-            params.add(Timestamp.from(after.occurredAt()));
-            params.add(after.id());
-        }
-        sql.append(ascending ? " ORDER BY t.occurred_at, t.id" : " ORDER BY t.occurred_at DESC, t.id DESC");
-        sql.append(" LIMIT ?");
-        params.add(limit + 1);
+        List<Object> params = new ArrayList<>();
+        String sql = feedSql(user, tenant, filter, limit, after, ascending, activity, params);
         List<ObjectNode> items = new ArrayList<>();
         Cursors.FeedPosition last = null;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(c, ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (items.size() == limit) {
-                        return new Page(items, Cursors.feed(last));
+                        return new Page(items, Cursors.feed(last, activity));
                     }
                     items.add(tile(rs));
-                    last = new Cursors.FeedPosition(ascending, rs.getTimestamp(2).toInstant(), rs.getObject(1, UUID.class));
+                    last = new Cursors.FeedPosition(ascending, rs.getTimestamp(activity ? 13 : 2).toInstant(),
+                            rs.getObject(1, UUID.class));
                 }
             }
         } catch (SQLException e) {
@@ -156,7 +150,7 @@ public class TileQueries {
             sql.append(order).append(" LIMIT ?");
             params.add(limit + 1);
             if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, activity)) {
-                return new Page(items, Cursors.feed(last[0]));
+                return new Page(items, Cursors.feed(last[0], activity));
             }
 
             params = new ArrayList<>(List.of(tenant));
@@ -188,7 +182,7 @@ public class TileQueries {
             sql.append(order).append(" LIMIT ?");
             params.add(limit + 1 - items.size());
             boolean more = read(c, new Sql(sql.toString(), params, true), trace, items, last, limit, ascending, activity);
-            return new Page(items, more ? Cursors.feed(last[0]) : null);
+            return new Page(items, more ? Cursors.feed(last[0], activity) : null);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the feed", e);
         }
@@ -301,6 +295,27 @@ public class TileQueries {
                 return rs.next() ? rs.getLong(1) : 0;
             }
         }
+    }
+
+    /** The feed page's statement and its parameters (package-private: the query-plan test explains it). */
+    static String feedSql(String user, String tenant, FeedFilter filter, int limit, Cursors.FeedPosition after,
+                          boolean ascending, boolean activity, List<Object> params) {
+        params.addAll(List.of(tenant, user, user, user, tenant));
+        String key = activity ? "t.latest_at" : "t.occurred_at";
+        // column 13, latest_at, is the activity cursor's key (the tile JSON carries it only as text)
+        StringBuilder sql = new StringBuilder(WATERMARK).append(COLUMNS.replace(") AS read", ") AS read, t.latest_at"))
+                .append(" WHERE t.tenant_id = ?").append(VISIBLE);
+        // only the time range: value filters, unread and following are selective and go through filtered()
+        filter.appendRange(sql, params);
+        if (after != null) {
+            sql.append(" AND (").append(key).append(", t.id) ").append(ascending ? ">" : "<").append(" (?, ?)");
+            params.add(Timestamp.from(after.occurredAt()));
+            params.add(after.id());
+        }
+        sql.append(ascending ? " ORDER BY " + key + ", t.id" : " ORDER BY " + key + " DESC, t.id DESC");
+        sql.append(" LIMIT ?");
+        params.add(limit + 1);
+        return sql.toString();
     }
 
     /** One tile by id or alias, or null when the tenant has no such (visible) tile. */

@@ -1,15 +1,54 @@
 package com.activityfeed.feed.web;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The web client lives in {@code META-INF/resources/app/}: {@code /app/} serves its index page,
  * and {@code /app} redirects there so that the page's relative module paths resolve under /app/.
+ *
+ * <p>Its files are served here rather than by the default static handler, so that a deploy is seen
+ * at once: every answer carries a strong ETag (a hash of the content) and {@code Cache-Control:
+ * no-cache}, so the browser revalidates (a 304 without a body when nothing changed) instead of
+ * running yesterday's scripts against today's page. Text files are gzipped once, in memory.
  */
 @ApplicationScoped
 public class AppRoutes {
+    private static final String ROOT = "META-INF/resources";
+    private static final Pattern SAFE = Pattern.compile("^/app/[A-Za-z0-9_./-]*$");
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "ico", "image/x-icon",
+            "json", "application/json");
+
+    /** One file of the client, read once: its bytes, gzipped bytes (when worth it) and ETag. */
+    record Asset(String contentType, Buffer plain, Buffer gzipped, String etag) {
+    }
+
+    private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+
     void install(@Observes Router router) {
         router.get("/app").order(Integer.MIN_VALUE).handler(ctx -> {
             if (!"/app".equals(ctx.request().path())) {
@@ -22,5 +61,85 @@ public class AppRoutes {
                     .putHeader("Location", query == null ? "/app/" : "/app/?" + query)
                     .end();
         });
+        router.route("/app/*").order(Integer.MIN_VALUE + 1).handler(this::serve);
+    }
+
+    private void serve(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        String path = ctx.normalizedPath();
+        if (!(method == HttpMethod.GET || method == HttpMethod.HEAD) || !SAFE.matcher(path).matches() || path.contains("..")) {
+            ctx.next();
+            return;
+        }
+        String file = path.endsWith("/") ? path + "index.html" : path;
+        Optional<Asset> asset = assets.computeIfAbsent(file, AppRoutes::load);
+        if (asset.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        Asset a = asset.get();
+        var response = ctx.response()
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .putHeader(HttpHeaders.ETAG, a.etag())
+                .putHeader(HttpHeaders.VARY, "Accept-Encoding")
+                .putHeader("X-Content-Type-Options", "nosniff");
+        String match = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
+        if (match != null && (match.equals(a.etag()) || match.equals("W/" + a.etag()) || match.contains(a.etag()))) {
+            response.setStatusCode(304).end();
+            return;
+        }
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
+        boolean gzip = a.gzipped() != null && accept != null && accept.contains("gzip");
+        Buffer body = gzip ? a.gzipped() : a.plain();
+        response.putHeader(HttpHeaders.CONTENT_TYPE, a.contentType());
+        if (gzip) {
+            response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+        }
+        response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+        if (method == HttpMethod.HEAD) {
+            response.end();
+        } else {
+            response.end(body);
+        }
+    }
+
+    static Optional<Asset> load(String path) {
+        String name = ROOT + path;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        try (InputStream in = loader.getResourceAsStream(name)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            byte[] bytes = in.readAllBytes();
+            String ext = path.substring(path.lastIndexOf('.') + 1);
+            String type = TYPES.getOrDefault(ext, "application/octet-stream");
+            Buffer gzipped = null;
+            if (type.startsWith("text/") || type.startsWith("image/svg") || type.startsWith("application/json")) {
+                byte[] packed = gzip(bytes);
+                if (packed.length < bytes.length) {
+                    gzipped = Buffer.buffer(packed);
+                }
+            }
+            return Optional.of(new Asset(type, Buffer.buffer(bytes), gzipped, etag(bytes)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    private static String etag(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3 + 64);
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
     }
 }

@@ -19,7 +19,7 @@ export class ChatView {
     this.body = h('textarea', { id: 'chat-body', rows: '2', maxlength: '2000', placeholder: 'Message',
       onkeydown: e => { if (e.key === 'Enter' && !e.shiftKey) this.send(e); } });
     clear(root).append(
-      h('aside', { class: 'thread-pane' },
+      h('div', { class: 'thread-pane', role: 'navigation', 'aria-label': 'Threads' },
         this.threadList,
         h('form', { class: 'new-thread', onsubmit: e => this.create(e) },
           h('label', { for: 'new-thread-title', class: 'sr-only' }, 'New thread title'), this.newTitle,

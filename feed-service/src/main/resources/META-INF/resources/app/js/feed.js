@@ -1,64 +1,105 @@
 import { api, query, ApiError } from './api.js';
 import { h, clear, toast } from './dom.js';
-import { renderTile, compareTiles } from './tiles.js';
+import { renderTile, compareTiles, reactionLabel } from './tiles.js';
+import { FIRST_PAGE } from './boot.js';
 
 const PAGE = 20;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const HIGHLIGHT_MS = 2000;
 
-/** The feed: first page, infinite scroll over the cursor, filters, and live changes in place. */
+/**
+ * The feed in activity order (SPEC §4 sort=activity): a group that grows moves to the top with a
+ * short highlight. First page, infinite scroll over the cursor, filters, live changes, and the
+ * WAI-ARIA feed pattern's keyboard model (j/k or arrows move between tiles, Enter opens one).
+ */
 export class FeedView {
-  constructor({ root, me, onUnread, onComments }) {
+  constructor({ root, me, onUnread, onComments, onFiltersChanged }) {
     this.root = root;
     this.me = me;
     this.onUnread = onUnread;
     this.onComments = onComments;
+    this.onFiltersChanged = onFiltersChanged || (() => {});
     this.tiles = new Map();       // id -> tile, drawn in the list
-    this.pending = new Map();     // id -> tile, arrived while scrolled down
+    this.pending = new Map();     // id -> tile, new or grown while scrolled down
     this.expanded = new Set();
     this.aliases = new Map();     // folded id -> group id
+    this.reactors = new Map();    // tile id -> {type: [who reacted, besides the reader]}
+    this.reactorsAt = new Map();  // tile id -> when they were last fetched
     this.filters = { types: new Set(), priority: new Set(), unread: false };
+    this.typeList = [];
     this.cursor = null;
     this.loading = false;
     this.generation = 0;
     this.firstDrawn = false;
+    this.activeId = null;         // the tile that holds the roving tabindex
+    this.pickerOpen = null;
     this.build();
   }
 
   build() {
-    this.chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Filters' });
     this.pill = h('button', { type: 'button', class: 'new-pill', hidden: true, onclick: () => this.showPending() });
-    this.list = h('div', { class: 'tiles', role: 'feed', 'aria-busy': 'false', 'aria-label': 'Activity feed' });
+    this.list = h('div', { class: 'tiles', role: 'feed', 'aria-busy': 'false', 'aria-label': 'Activity feed',
+      onkeydown: e => this.onKey(e), onfocusin: e => this.onFocus(e),
+      onpointerover: e => { const rx = e.target.closest('.rx'); if (rx) this.loadReactors(rx.closest('article').dataset.id); } });
     this.empty = h('p', { class: 'empty', hidden: true }, 'Nothing here yet.');
     this.sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
     this.more = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => this.loadMore() }, 'Load more');
-    clear(this.root).append(this.chips, this.pill, this.list, this.empty, this.sentinel, this.more);
+    clear(this.root).append(this.pill, this.list, this.empty, this.sentinel, this.more);
     this.observer = new IntersectionObserver(entries => {
       if (entries.some(e => e.isIntersecting)) this.loadMore();
     }, { rootMargin: '600px' });
     this.observer.observe(this.sentinel);
     window.addEventListener('scroll', () => { if (window.scrollY < 80 && this.pending.size) this.showPending(); }, { passive: true });
-    this.renderChips([]);
+    document.addEventListener('click', e => {
+      if (this.pickerOpen && !e.target.closest('.react-wrap')) this.togglePicker(null);
+    });
+    // j and k work from anywhere on the page (not while typing), like GitHub's and Gmail's lists
+    document.addEventListener('keydown', e => {
+      if (e.defaultPrevented || this.root.closest('[hidden]') || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target.closest('input, textarea, select, dialog, [role="dialog"], .filters, .menu') || this.list.contains(e.target)) return;
+      if (e.key === 'j' || e.key === 'k') { e.preventDefault(); this.move(e.key === 'j' ? 1 : -1); }
+    });
   }
+
+  // ---- filters ----
 
   async loadTypes() {
     try {
       const catalog = await api('GET', '/api/v1/feed/types');
       const items = Array.isArray(catalog) ? catalog : (catalog && (catalog.items || catalog.types)) || [];
-      this.renderChips(items.map(t => ({ type: t.type || t.id || t.name, name: t.displayName || t.type })).filter(t => t.type));
+      this.typeList = items.map(t => ({ type: t.type || t.id || t.name, name: t.displayName || t.type })).filter(t => t.type);
+      this.onFiltersChanged();
     } catch {
-      // The chips for types are a convenience; the feed works without the catalog.
+      // The type filters are a convenience; the feed works without the catalog.
     }
+    return this.typeList;
   }
 
-  renderChips(types) {
-    const chip = (label, pressed, onclick, extra = {}) =>
-      h('button', { type: 'button', class: 'chip', 'aria-pressed': String(pressed), onclick, ...extra }, label);
-    clear(this.chips).append(
-      ...types.map(t => chip(t.name, this.filters.types.has(t.type), () => this.toggle('types', t.type), { dataset: { type: t.type } })),
-      ...PRIORITIES.map(p => chip(p, this.filters.priority.has(p), () => this.toggle('priority', p), { dataset: { priority: p } })),
-      chip('Unread only', this.filters.unread, () => { this.filters.unread = !this.filters.unread; this.afterFilter(); }, { dataset: { unread: '' } }),
+  /** The filter panel's content: labelled groups of checkboxes. */
+  renderFilters(panel) {
+    const box = (group, value, label, checked, onchange) => {
+      const id = `f-${group}-${value}`.replace(/[^a-zA-Z0-9_-]/g, '_');
+      return h('label', { class: 'check', for: id },
+        h('input', { type: 'checkbox', id, checked, dataset: { [group]: value }, onchange }), ` ${label}`);
+    };
+    clear(panel).append(
+      this.typeList.length ? h('fieldset', {}, h('legend', {}, 'Type'),
+        this.typeList.map(t => box('type', t.type, t.name, this.filters.types.has(t.type), () => this.toggle('types', t.type)))) : null,
+      h('fieldset', {}, h('legend', {}, 'Priority'),
+        PRIORITIES.map(p => box('priority', p, p[0].toUpperCase() + p.slice(1), this.filters.priority.has(p), () => this.toggle('priority', p)))),
+      h('fieldset', {}, h('legend', {}, 'Show'),
+        box('unread', 'only', 'Unread only', this.filters.unread, () => { this.filters.unread = !this.filters.unread; this.afterFilter(); })),
+      this.activeFilters() ? h('button', { type: 'button', class: 'link clear-filters', onclick: () => this.clearFilters() }, 'Clear filters') : null,
     );
-    this.typeList = types;
+  }
+
+  activeFilters() {
+    return this.filters.types.size + this.filters.priority.size + (this.filters.unread ? 1 : 0);
+  }
+
+  clearFilters() {
+    this.filters = { types: new Set(), priority: new Set(), unread: false };
+    this.afterFilter();
   }
 
   toggle(key, value) {
@@ -68,12 +109,13 @@ export class FeedView {
   }
 
   afterFilter() {
-    this.renderChips(this.typeList || []);
+    this.onFiltersChanged();
     this.reload();
   }
 
   params() {
     return {
+      sort: 'activity',
       limit: PAGE,
       types: [...this.filters.types],
       priority: [...this.filters.priority],
@@ -87,19 +129,25 @@ export class FeedView {
     return !(this.filters.unread && tile.read === true);
   }
 
+  // ---- loading ----
+
   async reload() {
     const generation = ++this.generation;
     this.loading = true;
     this.list.setAttribute('aria-busy', 'true');
     try {
-      const page = await api('GET', `/api/v1/feed${query(this.params())}`);
+      const url = `/api/v1/feed${query(this.params())}`;
+      // the first page may be on its way already (boot.js); errors are left to the normal request
+      const early = window.afpFirstPage;
+      window.afpFirstPage = null;
+      const page = (early && url === FIRST_PAGE && await early) || await api('GET', url);
       if (generation !== this.generation) return;
       this.tiles.clear();
       this.pending.clear();
       this.aliases.clear();
       clear(this.list);
-      this.append(page.items || []);
       this.cursor = page.nextCursor || null;
+      this.append(page.items || []);
       this.updatePill();
       if (!this.firstDrawn) {
         this.firstDrawn = true;
@@ -121,16 +169,19 @@ export class FeedView {
     if (this.loading || !this.cursor) return;
     const generation = this.generation;
     this.loading = true;
+    this.list.setAttribute('aria-busy', 'true');
     try {
       const page = await api('GET', `/api/v1/feed${query({ ...this.params(), cursor: this.cursor })}`);
       if (generation !== this.generation) return;
-      this.append((page.items || []).filter(t => !this.tiles.has(t.id)));
       this.cursor = page.nextCursor || null;
+      // a tile that moved while paging may come twice (SPEC §4): keep the one already shown
+      this.append((page.items || []).filter(t => !this.tiles.has(t.id) && !this.pending.has(t.id)));
     } catch (e) {
       this.fail(e);
     } finally {
       if (generation === this.generation) {
         this.loading = false;
+        this.list.setAttribute('aria-busy', 'false');
         this.refreshFooter();
       }
     }
@@ -157,6 +208,12 @@ export class FeedView {
   refreshFooter() {
     this.empty.hidden = this.tiles.size > 0;
     this.more.hidden = !this.cursor;
+    this.updatePositions();
+    // compact tiles may leave the sentinel in view after a page: observing it afresh asks again
+    if (this.cursor && !this.loading) {
+      this.observer.unobserve(this.sentinel);
+      this.observer.observe(this.sentinel);
+    }
   }
 
   append(items) {
@@ -166,40 +223,84 @@ export class FeedView {
       fragment.append(this.draw(tile));
     }
     this.list.append(fragment);
+    this.updatePositions();
+  }
+
+  /** aria-posinset / aria-setsize (WAI feed pattern); the set size is unknown (-1) while pages remain. */
+  updatePositions() {
+    const size = this.cursor ? -1 : this.list.children.length;
+    let i = 0;
+    for (const el of this.list.children) {
+      el.setAttribute('aria-posinset', String(++i));
+      el.setAttribute('aria-setsize', String(size));
+    }
+    if (!this.activeId || !this.element(this.activeId)) {
+      const first = this.list.firstElementChild;
+      this.activeId = first ? first.dataset.id : null;
+      if (first) first.tabIndex = 0;
+    }
   }
 
   draw(tile) {
-    return renderTile(tile, {
+    const el = renderTile({ ...tile, reactors: this.reactors.get(tile.id) }, {
       expanded: this.expanded.has(tile.id),
+      pickerOpen: this.pickerOpen === tile.id,
       me: this.me,
       actions: {
         expand: id => { this.expanded.has(id) ? this.expanded.delete(id) : this.expanded.add(id); this.redraw(id, '.expand'); },
         react: (id, type) => this.react(id, type),
+        picker: id => this.togglePicker(this.pickerOpen === id ? null : id, true),
         comments: id => this.onComments(this.tiles.get(id) || { id }),
         read: id => this.markRead(id),
       },
     });
+    if (tile.id === this.activeId) el.tabIndex = 0;
+    return el;
   }
 
   element(id) {
     return this.list.querySelector(`article[data-id="${CSS.escape(id)}"]`);
   }
 
-  redraw(id, focusSelector) {
-    const tile = this.tiles.get(id);
-    const old = this.element(id);
-    if (!tile || !old) return;
-    const hadFocus = old.contains(document.activeElement) ? document.activeElement : null;
-    const selector = focusSelector || (hadFocus && hadFocus.dataset.reaction ? `[data-reaction="${hadFocus.dataset.reaction}"]` : null);
-    const fresh = this.draw(tile);
-    old.replaceWith(fresh);
-    if (hadFocus && selector) {
-      const target = fresh.querySelector(selector);
-      if (target) target.focus();
+  togglePicker(id, focusFirst) {
+    const before = this.pickerOpen;
+    this.pickerOpen = id;
+    if (before && before !== id) this.redraw(before);
+    if (id) {
+      this.redraw(id, '.react');
+      const el = this.element(id);
+      const first = el && el.querySelector('.picker button');
+      if (focusFirst && first) first.focus();
     }
   }
 
-  /** Inserts a tile at its place in the order (tiles never move), or replaces it in place. */
+  redraw(id, focusSelector) {
+    const tile = this.tiles.get(id);
+    const old = this.element(id);
+    if (!tile || !old) return null;
+    const focused = old.contains(document.activeElement) ? document.activeElement : null;
+    let selector = focusSelector;
+    if (!selector && focused) {
+      if (focused === old) selector = ':scope';
+      else if (focused.dataset.reaction) selector = `[data-reaction="${focused.dataset.reaction}"]`;
+      else selector = ['react', 'comments-button', 'expand', 'mark-read'].filter(c => focused.classList.contains(c)).map(c => `.${c}`)[0] || ':scope';
+    }
+    const fresh = this.draw(tile);
+    for (const name of ['aria-posinset', 'aria-setsize']) if (old.hasAttribute(name)) fresh.setAttribute(name, old.getAttribute(name));
+    if (old.classList.contains('moved')) fresh.classList.add('moved');
+    old.replaceWith(fresh);
+    if (focused && selector) {
+      const target = selector === ':scope' ? fresh : fresh.querySelector(selector) || fresh;
+      target.focus();
+    }
+    return fresh;
+  }
+
+  /**
+   * Inserts a tile at its place in activity order, or updates a known one; a tile whose latestAt
+   * moved (a group that grew) goes to its new place, highlighted, or behind the pill when the reader
+   * is scrolled down.
+   */
   upsert(tile, live) {
     const id = this.aliases.get(tile.id) || tile.id;
     const known = this.tiles.get(id) || this.pending.get(id);
@@ -207,10 +308,22 @@ export class FeedView {
       const merged = { ...known, ...tile };
       // The stream leaves out the reader's own state (SPEC §5): keep it, except that a tile
       // that grew is unread again.
+      const grew = tile.contentSeq != null && known.contentSeq != null && tile.contentSeq !== known.contentSeq;
       if (!('myReactions' in tile)) merged.myReactions = known.myReactions;
-      if (!('read' in tile)) merged.read = tile.contentSeq != null && tile.contentSeq !== known.contentSeq ? false : known.read;
-      if (this.pending.has(id)) this.pending.set(id, merged);
-      else { this.tiles.set(id, merged); this.redraw(id); }
+      if (!('read' in tile)) merged.read = grew ? false : known.read;
+      if (this.pending.has(id)) { this.pending.set(id, merged); return; }
+      this.tiles.set(id, merged);
+      const moved = compareTiles(merged, known) !== 0;
+      if (moved && live && window.scrollY > 200) {
+        // out of sight: it waits behind the pill, which counts growth like arrivals
+        this.removeElement(id);
+        this.pending.set(id, merged);
+        this.updatePill();
+      } else if (moved) {
+        this.place(id, merged, true); // to its new place (the top, mostly), highlighted
+      } else {
+        this.redraw(id);
+      }
       return;
     }
     const fresh = { myReactions: [], read: false, ...tile };
@@ -222,7 +335,8 @@ export class FeedView {
       this.updatePill();
       return;
     }
-    this.insert(fresh);
+    this.tiles.set(fresh.id, fresh);
+    this.place(fresh.id, fresh, live);
   }
 
   lastTile() {
@@ -230,25 +344,42 @@ export class FeedView {
     return el ? this.tiles.get(el.dataset.id) : null;
   }
 
-  insert(tile) {
-    this.tiles.set(tile.id, tile);
-    const el = this.draw(tile);
-    el.classList.add('arrived');
+  /** Draws tile `id` at its place in the order (moving it when drawn already), optionally highlighted. */
+  place(id, tile, highlight) {
+    const old = this.element(id);
+    const hadFocus = old && old.contains(document.activeElement);
+    const el = old ? this.redraw(id) : this.draw(tile);
     let before = null;
     for (const child of this.list.children) {
+      if (child === el) continue;
       const other = this.tiles.get(child.dataset.id);
       if (other && compareTiles(tile, other) < 0) { before = child; break; }
     }
-    this.list.insertBefore(el, before);
+    if (before !== el) this.list.insertBefore(el, before);
+    if (hadFocus) el.focus({ preventScroll: true });
+    if (highlight) {
+      el.classList.remove('moved');
+      void el.offsetWidth; // restart the animation when it grows again
+      el.classList.add('moved');
+      setTimeout(() => { const now = this.element(id); if (now) now.classList.remove('moved'); }, HIGHLIGHT_MS);
+    }
     this.refreshFooter();
+  }
+
+  removeElement(id) {
+    const el = this.element(id);
+    if (!el) return;
+    if (this.activeId === id) {
+      const next = el.nextElementSibling || el.previousElementSibling;
+      this.activeId = next ? next.dataset.id : null;
+      if (next) next.tabIndex = 0;
+    }
+    el.remove();
   }
 
   remove(id) {
     this.pending.delete(id);
-    if (this.tiles.delete(id)) {
-      const el = this.element(id);
-      if (el) el.remove();
-    }
+    if (this.tiles.delete(id)) this.removeElement(id);
     this.updatePill();
     this.refreshFooter();
   }
@@ -256,7 +387,10 @@ export class FeedView {
   showPending() {
     const tiles = [...this.pending.values()];
     this.pending.clear();
-    for (const tile of tiles) this.insert(tile);
+    for (const tile of tiles) {
+      this.tiles.set(tile.id, tile);
+      this.place(tile.id, tile, true);
+    }
     this.updatePill();
     if (window.scrollY > 0) window.scrollTo({ top: 0, behavior: 'smooth' });
   }
@@ -265,6 +399,51 @@ export class FeedView {
     const n = this.pending.size;
     this.pill.hidden = n === 0;
     this.pill.textContent = n === 1 ? '1 new activity' : `${n} new activities`;
+  }
+
+  // ---- keyboard: roving focus over the articles (WAI-ARIA feed pattern) ----
+
+  onFocus(e) {
+    const article = e.target.closest('article.tile');
+    if (!article || article.dataset.id === this.activeId) return;
+    const old = this.activeId && this.element(this.activeId);
+    if (old) old.tabIndex = -1;
+    article.tabIndex = 0;
+    this.activeId = article.dataset.id;
+  }
+
+  onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea')) return;
+    const article = e.target.closest('article.tile');
+    if (!article) return;
+    const onArticle = e.target === article;
+    if (e.key === 'j' || e.key === 'PageDown' || (onArticle && e.key === 'ArrowDown')) {
+      e.preventDefault();
+      this.move(1, article);
+    } else if (e.key === 'k' || e.key === 'PageUp' || (onArticle && e.key === 'ArrowUp')) {
+      e.preventDefault();
+      this.move(-1, article);
+    } else if (e.key === 'Escape' && this.pickerOpen) {
+      this.togglePicker(null);
+      article.querySelector('.react').focus();
+    } else if (onArticle && e.key === 'Enter') {
+      e.preventDefault();
+      const id = article.dataset.id;
+      this.onComments(this.tiles.get(id) || { id });
+    }
+  }
+
+  /** Moves focus to the next (+1) or previous (-1) tile, loading the next page at the end. */
+  move(step, from) {
+    const focused = this.list.contains(document.activeElement) ? document.activeElement.closest('article.tile') : null;
+    const current = from || focused;
+    let target;
+    if (current) target = step > 0 ? current.nextElementSibling : current.previousElementSibling;
+    else target = (this.activeId && this.element(this.activeId)) || this.list.firstElementChild;
+    if (!target && step > 0) this.loadMore();
+    if (!target) return;
+    target.focus();
+    target.scrollIntoView({ block: 'nearest' });
   }
 
   // ---- live events (SPEC §5) ----
@@ -318,15 +497,46 @@ export class FeedView {
     if (this.tiles.has(key)) this.redraw(key);
   }
 
-  reactionUpdated({ tileId, counts, actorId, reactionType, action }) {
+  reactionUpdated({ tileId, counts, actorId, actorName, reactionType, action }) {
+    const removed = /remove|delete/i.test(action || '');
+    const key = this.aliases.get(tileId) || tileId;
+    if (actorId && actorId !== this.me && reactionType) {
+      const known = this.reactors.get(key) || {};
+      const names = new Set(known[reactionType] || []);
+      if (removed) names.delete(actorName || actorId); else names.add(actorName || actorId);
+      this.reactors.set(key, { ...known, [reactionType]: [...names] });
+    }
     this.withTile(tileId, tile => {
       if (counts) tile.reactions = { ...counts };
       if (actorId === this.me && reactionType) {
         const mine = new Set(tile.myReactions || []);
-        if (/remove|delete/i.test(action || '')) mine.delete(reactionType); else mine.add(reactionType);
+        if (removed) mine.delete(reactionType); else mine.add(reactionType);
         tile.myReactions = [...mine];
       }
     });
+  }
+
+  /** Who reacted to a tile, fetched when the reader points at its counts; the titles change in place. */
+  async loadReactors(id) {
+    if ((this.reactorsAt.get(id) || 0) > Date.now() - 30000) return;
+    this.reactorsAt.set(id, Date.now());
+    try {
+      const answer = await api('GET', `/api/v1/feed/tiles/${encodeURIComponent(id)}/reactions`);
+      const others = {};
+      for (const [type, users] of Object.entries(answer || {})) others[type] = (users || []).filter(u => u !== this.me);
+      this.reactors.set(id, others);
+      const tile = this.tiles.get(id);
+      const el = this.element(id);
+      if (!tile || !el) return;
+      for (const chip of el.querySelectorAll('.rx')) {
+        const type = chip.dataset.count;
+        const label = reactionLabel({ ...tile, reactors: others }, type, (tile.reactions || {})[type] || 0);
+        chip.title = label;
+        chip.querySelector('.sr-only').textContent = label;
+      }
+    } catch {
+      // the count is still right; only the names are missing
+    }
   }
 
   /** Comment counts move only once per comment, whether the stream or our own POST saw it first. */
@@ -376,7 +586,10 @@ export class FeedView {
   async markRead(id) {
     try {
       const answer = await api('POST', '/api/v1/feed/read', { tileIds: [id] });
+      const el = this.element(id);
+      const focusTile = el && el.contains(document.activeElement);
       this.withTile(id, tile => { tile.read = true; });
+      if (focusTile) { const now = this.element(id); if (now) now.focus(); }
       this.onUnread(answer);
     } catch (e) {
       toast(`Could not mark as read: ${e.message}`, 'error');

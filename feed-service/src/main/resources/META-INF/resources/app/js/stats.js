@@ -1,11 +1,21 @@
 import { api, query } from './api.js';
 import { h, svg, clear, toast } from './dom.js';
+import { day } from './time.js';
 
 /** Stats (seed 001): totals, weekly and weekday charts as inline SVG, by type, top lists. */
 export class StatsView {
-  constructor({ root }) {
+  constructor({ root, types }) {
     this.root = root;
     this.scope = 'all';
+    this.types = types || (() => []);
+  }
+
+  /** The catalog's display name of a type ("Badge earned"), or the type id humanised. */
+  typeName(type) {
+    const known = (this.types() || []).find(t => t.type === type);
+    if (known && known.name) return known.name;
+    const words = String(type || '').replace(/[._-]+/g, ' ').trim();
+    return words ? words[0].toUpperCase() + words.slice(1) : '';
   }
 
   async load() {
@@ -26,6 +36,7 @@ export class StatsView {
         onclick: () => { this.scope = v; this.load(); } }, v === 'all' ? 'Everyone' : 'Only me')));
     // Element.append would print a null child as the text "null": build through h() instead.
     clear(this.root).append(h('div', {},
+      h('h2', { class: 'view-title' }, 'Stats'),
       scope,
       s.partial ? h('div', { class: 'notice warn', role: 'status' },
         h('strong', {}, 'Some sections could not be computed: '),
@@ -36,14 +47,21 @@ export class StatsView {
         bars((s.weekly || []).map(w => ({ label: String(w.week).replace(/^\d{4}-/, ''), title: w.week, count: w.count })), 'Activities per week')),
       h('section', { class: 'card' }, h('h3', {}, 'By weekday'),
         bars((s.byWeekday || []).map(d => ({ label: String(d.day).slice(0, 2), title: d.day, count: d.count })), 'Activities per weekday')),
-      h('section', { class: 'card' }, h('h3', {}, 'By type'), table(s.byType, ['Type', 'Count'], t => [t.type, t.count])),
+      h('section', { class: 'card' }, h('h3', {}, 'By type'), table(s.byType, ['Type', 'Count'], t => [t.displayName || this.typeName(t.type), t.count])),
       h('section', { class: 'card' }, h('h3', {}, 'Top entities'),
         table(s.topEntities, ['Entity', 'Count'], e => [e.name || `${e.entityType}/${e.entityId}`, e.count])),
       h('section', { class: 'card' }, h('h3', {}, 'Top people'), table(s.topActors, ['Person', 'Count'], a => [a.name || a.actorId, a.count])),
       h('section', { class: 'card' }, h('h3', {}, 'Most discussed'),
         table(s.topTiles, ['Activity', 'Reactions', 'Comments'], t => [t.title || t.tileId, t.reactions, t.comments])),
-      h('p', { class: 'muted' }, `${s.from || ''} – ${s.to || ''} (${s.tz || ''})`)));
+      h('p', { class: 'muted range' }, range(s))));
   }
+}
+
+/** The range in the reader's time zone: "Aug 29, 2026 – Nov 21, 2026". The end is exclusive. */
+function range(s) {
+  if (!s.from || !s.to) return '';
+  const end = new Date(Date.parse(s.to) - 1).toISOString();
+  return `${day(s.from)} – ${day(end)}`;
 }
 
 function total(label, value) {

@@ -27,6 +27,7 @@ export class LiveStream {
     this.retryTimer = null;
     this.pollTimer = null;
     this.stopped = false;
+    this.live = false;
   }
 
   start() {
@@ -36,23 +37,46 @@ export class LiveStream {
 
   stop() {
     this.stopped = true;
+    this.live = false;
     clearTimeout(this.retryTimer);
     this.stopPolling();
     if (this.source) this.source.close();
     this.source = null;
   }
 
+  /**
+   * Reconnects now instead of after the backoff (the network came back, the tab became visible,
+   * or the reader pressed "Retry now"). A live stream is left alone.
+   */
+  retryNow() {
+    if (this.stopped || this.live) return;
+    clearTimeout(this.retryTimer);
+    if (this.source) this.source.close();
+    this.source = null;
+    this.connect();
+  }
+
+  /** The browser says the network is gone: say so, and wait for it (or for the backoff). */
+  offline() {
+    if (this.stopped) return;
+    this.live = false;
+    this.onStatus('offline', this.failures);
+  }
+
   async connect() {
     if (this.stopped) return;
+    this.connecting = (this.connecting || 0) + 1;
+    const attempt = this.connecting;
     this.onStatus(this.pollTimer ? 'polling' : this.failures === 0 ? 'connecting' : 'reconnecting', this.failures);
     let ticket;
     try {
       ticket = (await api('POST', '/api/v1/feed/stream-tickets')).ticket;
     } catch (e) {
-      this.failed();
+      if (attempt === this.connecting) this.failed();
       return;
     }
-    if (this.stopped) return;
+    // a newer attempt (retryNow) superseded this one while the ticket was on its way
+    if (this.stopped || attempt !== this.connecting) return;
     let url = `/api/v1/feed/stream?ticket=${encodeURIComponent(ticket)}`;
     if (this.lastEventId) url += `&lastEventId=${encodeURIComponent(this.lastEventId)}`;
     const source = new EventSource(url);
@@ -62,6 +86,7 @@ export class LiveStream {
     }
     source.onerror = () => {
       if (this.source !== source) return;
+      this.live = false;
       source.close();
       this.source = null;
       this.failed();
@@ -73,6 +98,7 @@ export class LiveStream {
     if (event.lastEventId) this.lastEventId = event.lastEventId;
     if (type === 'feed.connected') {
       this.failures = 0;
+      this.live = true;
       this.stopPolling();
       this.onStatus('live', 0);
     }
@@ -87,7 +113,7 @@ export class LiveStream {
     if (this.failures >= POLL_AFTER_FAILURES) this.startPolling();
     const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.failures - 1));
     const delay = backoff / 2 + Math.random() * backoff / 2;
-    this.onStatus(this.pollTimer ? 'polling' : 'reconnecting', this.failures, delay);
+    this.onStatus(this.pollTimer ? 'polling' : navigator.onLine === false ? 'offline' : 'reconnecting', this.failures, delay);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }

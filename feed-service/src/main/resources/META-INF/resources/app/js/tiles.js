@@ -1,104 +1,182 @@
 import { h } from './dom.js';
 import { relative, absolute } from './time.js';
+import { icon, iconName } from './icons.js';
 
 export const REACTIONS = [
-  { type: 'hype', label: 'Hype', emoji: '🔥' },
-  { type: 'respect', label: 'Respect', emoji: '🙌' },
-  { type: 'tribute', label: 'Tribute', emoji: '🏅' },
+  { type: 'hype', label: 'Hype', icon: 'flame' },
+  { type: 'respect', label: 'Respect', icon: 'clap' },
+  { type: 'tribute', label: 'Tribute', icon: 'medal' },
 ];
 
-// The type catalog names icons; anything unknown (or already an emoji) is shown as it is.
-const ICONS = {
-  badge: '🏅', trophy: '🏆', medal: '🏅', star: '⭐', rank: '📈', 'trending-up': '📈', chart: '📈',
-  check: '✅', 'check-circle': '✅', flag: '🏁', fire: '🔥', flame: '🔥', tasks: '🗂️', list: '📋',
-  bolt: '⚡', bell: '🔔', activity: '🔔', default: '🔔', clear: '🧹', sparkles: '✨', target: '🎯',
-};
+/** Up to two initials of a name ("Ada Lovelace" → "AL"), for the avatar when there is no picture. */
+export function initials(name) {
+  const words = String(name || '?').trim().split(/[\s._-]+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0] || '?'];
+  return letters.map(w => [...w][0] || '').join('').toUpperCase() || '?';
+}
 
-export function iconText(icon, type) {
-  if (!icon) return '🔔';
-  if (/[^\x00-\x7F]/.test(icon) && [...icon].length <= 3) return icon;
-  const key = String(icon).toLowerCase().replace(/^(mdi|fa|icon)[-:]/, '');
-  if (ICONS[key]) return ICONS[key];
-  for (const [name, emoji] of Object.entries(ICONS)) if (key.includes(name)) return emoji;
-  return (type || '?').charAt(0).toUpperCase();
+function hue(text) {
+  let n = 0;
+  for (const c of String(text || '')) n = (n * 31 + c.codePointAt(0)) % 360;
+  return n;
+}
+
+const personName = a => a && (a.name || a.id);
+
+/** The tile's people, most recent first: the samples' actors (newest first), then the first-five list. */
+export function people(tile) {
+  const seen = new Map();
+  for (const s of tile.samples || []) if (s.actor && !seen.has(s.actor.id)) seen.set(s.actor.id, personName(s.actor));
+  for (const a of tile.actors || []) if (a && !seen.has(a.id)) seen.set(a.id, personName(a));
+  if (!seen.size && tile.actor) seen.set(tile.actor.id, personName(tile.actor));
+  return [...seen.values()].filter(Boolean);
+}
+
+function sampleItem(s) {
+  return (s.entity && (s.entity.name || s.entity.id)) || s.title || '';
 }
 
 /**
- * One tile as an element. `actions` receives the user's intents (react, comments, read, expand).
- * Everything from the event is set as text.
+ * A group's summary: its most recent items ("Night Owl, Code Reviewer +2") and people
+ * ("Ada, Grace +1"), most recent first. Items are counted in events, people in distinct actors.
  */
-export function renderTile(tile, { expanded, me, actions }) {
+export function groupSummary(tile) {
+  const names = [];
+  let covered = 0;
+  for (const s of tile.samples || []) {
+    const name = sampleItem(s);
+    if (!name) continue;
+    if (!names.includes(name)) {
+      if (names.length === 2) continue;
+      names.push(name);
+    }
+    covered += 1;
+  }
+  const moreItems = Math.max(0, (tile.count || 0) - covered);
+  const who = people(tile);
+  const actorCount = Math.max(who.length, (tile.actors || []).length);
+  return {
+    items: names.length ? names.join(', ') + (moreItems ? ` +${moreItems}` : '') : '',
+    people: who.length ? who.slice(0, 2).join(', ') + (actorCount > 2 ? ` +${actorCount - 2}` : '') : '',
+  };
+}
+
+/** The one sentence a tile says: an event's own title, else its description; a group's summary. */
+export function sentence(tile) {
+  if (tile.kind === 'group') {
+    const { items } = groupSummary(tile);
+    const head = tile.description || `${tile.count} × ${tile.displayName || tile.type}`;
+    return items ? `${head}: ${items}` : head;
+  }
+  const own = tile.title && tile.title !== tile.displayName ? tile.title : null;
+  return own || tile.description || tile.title || tile.displayName || tile.type;
+}
+
+/** A sample line of an expanded group; the actor is named only when the sample's text does not already. */
+export function sampleText(s) {
+  const text = s.title || sampleItem(s);
+  const actor = personName(s.actor);
+  return actor && !text.includes(actor) ? `${text} · ${actor}` : text;
+}
+
+export function isOwn(tile, me) {
+  return !!me && ((tile.actor && tile.actor.id === me) || (tile.actors || []).some(a => a && a.id === me));
+}
+
+/** "Hype 2: you, bob": a reaction count and who gave it, as far as this page knows. */
+export function reactionLabel(tile, type, n) {
+  const r = REACTIONS.find(x => x.type === type);
+  return `${r ? r.label : type} ${n}: ${reactedBy(tile, type, n)}`;
+}
+
+/** Who reacted, as far as this page knows: the reader, then the others (fetched on hover, or seen live). */
+function reactedBy(tile, type, n) {
+  const known = [];
+  if ((tile.myReactions || []).includes(type)) known.push('you');
+  for (const name of (tile.reactors && tile.reactors[type]) || []) if (!known.includes(name)) known.push(name);
+  const others = n - known.length;
+  if (!known.length) return `${n} ${n === 1 ? 'person' : 'people'}`;
+  return others > 0 ? `${known.join(', ')} and ${others} ${others === 1 ? 'other' : 'others'}` : known.join(', ');
+}
+
+/**
+ * One tile as a compact line: avatar, sentence, non-zero reactions, comments, one React control,
+ * time. `actions` receives the reader's intents. Everything from the event is set as text.
+ */
+export function renderTile(tile, { expanded, me, actions, pickerOpen }) {
   const unread = tile.read === false;
   const group = tile.kind === 'group';
   const mine = new Set(tile.myReactions || []);
   const reactions = tile.reactions || {};
+  const own = isOwn(tile, me);
+  const when = tile.latestAt || tile.occurredAt;
+  const who = group ? groupSummary(tile).people : personName(tile.actor) || '';
+  const avatarName = group ? people(tile)[0] : personName(tile.actor);
+  const titleId = `t-${tile.id}`;
+  const text = sentence(tile);
   const samplesId = `samples-${tile.id}`;
-  const ownActivity = me && ((tile.actor && tile.actor.id === me) || (tile.actors || []).some(a => a && a.id === me));
+  const pickerId = `react-${tile.id}`;
+
+  const reactionChips = REACTIONS.filter(r => (reactions[r.type] || 0) > 0).map(r => {
+    const n = reactions[r.type];
+    const label = reactionLabel(tile, r.type, n);
+    return h('span', { class: `rx${mine.has(r.type) ? ' on' : ''}`, title: label, dataset: { count: r.type } },
+      icon(r.icon, { size: 14 }), h('span', { class: 'n', 'aria-hidden': 'true' }, String(n)),
+      h('span', { class: 'sr-only' }, label));
+  });
 
   return h('article', {
     class: `tile${unread ? ' unread' : ''}${group ? ' group' : ''} priority-${tile.priority || 'normal'}`,
-    dataset: { id: tile.id, type: tile.type || '', kind: tile.kind || 'single' },
-    tabindex: '-1',
-    'aria-label': `${tile.displayName || tile.type}: ${tile.title || ''}`,
+    dataset: { id: tile.id, type: tile.type || '', kind: tile.kind || 'single', count: String(tile.count || 1) },
+    tabindex: '-1', 'aria-labelledby': titleId,
   },
-    h('div', { class: 'icon', 'aria-hidden': 'true' }, iconText(tile.icon, tile.type)),
-    h('div', { class: 'tile-body' },
-      h('div', { class: 'meta' },
-        h('span', { class: 'type-name' }, tile.displayName || tile.type),
-        group ? h('span', { class: 'count', title: `${tile.count} activities` }, `×${tile.count}`) : null,
-        tile.priority === 'high' || tile.priority === 'urgent' ? h('span', { class: `prio ${tile.priority}` }, tile.priority) : null,
-        h('time', { datetime: tile.latestAt || tile.occurredAt, title: absolute(tile.latestAt || tile.occurredAt) },
-          relative(tile.latestAt || tile.occurredAt)),
-        unread ? h('span', { class: 'unread-dot', title: 'Unread' }, h('span', { class: 'sr-only' }, 'Unread')) : null,
-      ),
-      h('h3', { class: 'title' }, tile.title || tile.displayName || tile.type),
-      tile.description ? h('p', { class: 'description' }, tile.description) : null,
-      actorLine(tile),
-      group && (tile.samples || []).length ? [
+    h('span', { class: 'avatar', 'aria-hidden': 'true', style: null, dataset: { hue: String(hue(avatarName) % 12) } },
+      initials(avatarName || tile.displayName),
+      h('span', { class: 'type-icon' }, icon(iconName(tile.icon, tile.type), { size: 11 }))),
+    h('div', { class: 'line' },
+      h('p', { class: 'sentence', id: titleId },
+        h('span', { class: 'title' }, text),
+        who && !text.includes(who) ? h('span', { class: 'who' }, group ? ` · ${who}` : ` · ${who}`) : null,
+        tile.priority === 'high' || tile.priority === 'urgent' ? h('span', { class: `prio ${tile.priority}` }, ` ${tile.priority}`) : null,
+        unread ? h('span', { class: 'sr-only' }, ', unread') : null),
+      group && (tile.samples || []).length ? h('ul', { class: 'samples', id: samplesId, hidden: !expanded },
+        tile.samples.map(s => h('li', {}, h('span', { class: 'sample-title' }, sampleText(s)), ' ',
+          h('time', { datetime: s.occurredAt, title: absolute(s.occurredAt), class: 'rel' }, relative(s.occurredAt))))) : null),
+    h('div', { class: 'side' },
+      reactionChips.length ? h('span', { class: 'reactions' }, reactionChips) : null,
+      group && (tile.samples || []).length ? h('button', {
+        type: 'button', class: 'ghost expand', 'aria-expanded': String(!!expanded), 'aria-controls': samplesId,
+        title: expanded ? 'Hide details' : `Show the latest ${tile.samples.length}`, onclick: () => actions.expand(tile.id),
+      }, icon('chevron', { size: 16, cls: expanded ? 'flip' : '' }), h('span', { class: 'sr-only' }, expanded ? 'Hide details' : `Show the latest ${tile.samples.length}`),
+      h('span', { class: 'count' }, `×${tile.count}`)) : null,
+      h('button', {
+        type: 'button', class: 'ghost comments-button', title: 'Comments',
+        onclick: () => actions.comments(tile.id),
+      }, icon('comment', { size: 16 }), h('span', { class: 'sr-only' }, 'Comments'),
+      h('span', { class: 'n', hidden: !tile.commentCount }, String(tile.commentCount || 0))),
+      h('span', { class: 'react-wrap' },
         h('button', {
-          class: 'link expand', type: 'button', 'aria-expanded': String(!!expanded), 'aria-controls': samplesId,
-          onclick: () => actions.expand(tile.id),
-        }, expanded ? 'Hide details' : `Show latest ${tile.samples.length}`),
-        h('ul', { class: 'samples', id: samplesId, hidden: !expanded },
-          tile.samples.map(s => h('li', {},
-            h('span', { class: 'sample-title' }, s.title || (s.entity && s.entity.name) || ''),
-            s.actor && s.actor.name ? h('span', { class: 'sample-actor' }, ` · ${s.actor.name}`) : null,
-            h('time', { datetime: s.occurredAt, title: absolute(s.occurredAt) }, ` · ${relative(s.occurredAt)}`)))),
-      ] : null,
-      h('div', { class: 'actions' },
-        REACTIONS.map(r => h('button', {
-          type: 'button', class: `reaction${mine.has(r.type) ? ' on' : ''}`,
-          'aria-pressed': String(mine.has(r.type)), dataset: { reaction: r.type },
-          title: ownActivity ? 'You cannot react to your own activity' : r.label,
-          'aria-label': `${r.label}, ${reactions[r.type] || 0}`,
-          onclick: () => actions.react(tile.id, r.type),
-        }, h('span', { 'aria-hidden': 'true' }, r.emoji), h('span', { class: 'label', 'aria-hidden': 'true' }, ` ${r.label} `),
-          h('span', { class: 'n' }, String(reactions[r.type] || 0)))),
-        h('button', {
-          type: 'button', class: 'comments-button', 'aria-label': `Comments, ${tile.commentCount || 0}`,
-          onclick: () => actions.comments(tile.id),
-        }, h('span', { 'aria-hidden': 'true' }, '💬'), ' ', h('span', { class: 'n' }, String(tile.commentCount || 0))),
-        unread ? h('button', { type: 'button', class: 'link mark-read', onclick: () => actions.read(tile.id) }, 'Mark read') : null,
-      ),
-    ),
+          type: 'button', class: 'ghost react', 'aria-expanded': String(!!pickerOpen), 'aria-controls': pickerId,
+          disabled: own, title: own ? 'You cannot react to your own activity' : 'React',
+          onclick: () => actions.picker(tile.id),
+        }, icon('smile', { size: 16 }), h('span', { class: 'sr-only' }, own ? 'React (not on your own activity)' : 'React')),
+        h('span', { class: 'picker', id: pickerId, role: 'group', 'aria-label': 'Reactions', hidden: !pickerOpen },
+          REACTIONS.map(r => h('button', {
+            type: 'button', class: `reaction${mine.has(r.type) ? ' on' : ''}`, 'aria-pressed': String(mine.has(r.type)),
+            dataset: { reaction: r.type }, disabled: own, title: r.label,
+            onclick: () => actions.react(tile.id, r.type),
+          }, icon(r.icon, { size: 16 }), h('span', { class: 'label' }, r.label),
+          h('span', { class: 'n' }, String(reactions[r.type] || 0)))))),
+      unread ? h('button', { type: 'button', class: 'ghost mark-read', title: 'Mark as read', onclick: () => actions.read(tile.id) },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, 'Mark as read')) : null,
+      h('time', { class: 'rel when', datetime: when, title: absolute(when) }, relative(when))),
   );
 }
 
-function actorLine(tile) {
-  const names = (tile.actors && tile.actors.length ? tile.actors : tile.actor ? [tile.actor] : [])
-    .map(a => a && (a.name || a.id)).filter(Boolean);
-  const entity = tile.entity && (tile.entity.name || tile.entity.id);
-  if (!names.length && !entity) return null;
-  const more = tile.kind === 'group' && tile.count > names.length && names.length ? ` and others` : '';
-  return h('p', { class: 'people' },
-    names.length ? h('span', { class: 'actors' }, names.join(', ') + more) : null,
-    names.length && entity ? ' · ' : null,
-    entity ? h('span', { class: 'entity' }, entity) : null);
-}
-
-/** Newest first by (occurredAt, id), the feed's own order (SPEC §4). */
-export function compareTiles(a, b) {
-  const ta = Date.parse(a.occurredAt), tb = Date.parse(b.occurredAt);
+/** The feed's order (SPEC §4): by (latestAt, id) with sort=activity, else (occurredAt, id); newest first. */
+export function compareTiles(a, b, activity = true) {
+  const key = t => Date.parse(activity ? (t.latestAt || t.occurredAt) : t.occurredAt);
+  const ta = key(a), tb = key(b);
   if (ta !== tb) return ta < tb ? 1 : -1;
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

@@ -19,3 +19,25 @@ export function absolute(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** A date in the reader's own time zone ("Nov 20, 2026"). */
+export function day(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
+}
+
+/** Relative times go stale ("just now" a minute later): every 30 s each <time class="rel"> is redrawn. */
+export function keepTimesFresh(root = document, everyMs = 30000) {
+  const refresh = () => {
+    const now = Date.now();
+    for (const el of root.querySelectorAll('time.rel[datetime]')) {
+      const text = relative(el.getAttribute('datetime'), now);
+      if (el.textContent !== text) el.textContent = text;
+    }
+  };
+  const timer = setInterval(refresh, everyMs);
+  document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
+  return { refresh, stop: () => clearInterval(timer) };
+}

@@ -26,6 +26,21 @@ class TypeCatalogTest {
                 .isEqualTo("Bob completed Q4 push");
     }
 
+    /** The numbers and names an event carries are said, not a vague fallback ("finished 10+ tasks"). */
+    @Test
+    void singleTemplatesNameWhatTheEventSays() {
+        TypeCatalog catalog = TypeCatalog.builtIn();
+        String tasks = catalog.get("tasks_burst").singleTemplate();
+        assertThat(Templates.render(tasks, Map.of("actor", "Ada", "tasks", "11")::get)).isEqualTo("Ada finished 11 tasks in a day");
+        assertThat(Templates.render(tasks, Map.of("actor", "Ada", "tasksDone", "12")::get)).isEqualTo("Ada finished 12 tasks in a day");
+        assertThat(Templates.render(tasks, Map.of("actor", "Ada", "tasksCompleted", "13")::get)).isEqualTo("Ada finished 13 tasks in a day");
+        assertThat(Templates.render(tasks, Map.of("actor", "Ada")::get)).isEqualTo("Ada finished 10+ tasks in a day");
+        String badge = catalog.get("badge_earned").singleTemplate();
+        assertThat(Templates.render(badge, Map.of("actor", "Ada", "entity", "Night Owl")::get)).isEqualTo("Ada earned Night Owl");
+        String rank = catalog.get("xp_rank_up").singleTemplate();
+        assertThat(Templates.render(rank, Map.of("actor", "Alan", "entity", "Gold")::get)).isEqualTo("Alan reached Gold");
+    }
+
     @Test
     void unknownTypesAreHumanised() {
         TypeInfo deploy = TypeCatalog.builtIn().get("deploy.finished");

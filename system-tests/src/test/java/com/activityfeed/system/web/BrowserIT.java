@@ -45,7 +45,10 @@ class BrowserIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"demo-tiles", "token-paste", "live", "pill", "snapshot", "reconnect", "fold",
             "expiry", "reactions", "reaction-refused", "reaction-rate-limit", "comments", "mark-all-read", "xss",
-            "chat", "stats", "first-tiles-1000"})
+            "chat", "stats", "first-tiles-1000",
+            // the second edition (issue 17)
+            "activity-order", "group-summary", "density", "icons-no-emoji", "times-refresh", "connection", "dialog",
+            "keyboard", "unread-announce", "axe", "texts", "caching", "own-tile"})
     void scenario(String name) throws Exception {
         String tenant = "web-" + UUID.randomUUID().toString().substring(0, 8);
         Path log = LOGS.resolve(name + ".log");

@@ -1,0 +1,519 @@
+// The browser scenarios of the web client's second edition (issue 17): activity order, compact
+// tiles, phone layout, SVG icons without an emoji font, fresh times, connection state, the
+// comments dialog, keyboard navigation, axe, texts, caching, lazy loading and first-tile timing.
+import {
+  env, launch, openFeed, screenshot, http, postEvents, postEach, requireStream, requireSocial, requireReadState,
+  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource,
+} from './lib.mjs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const T = 20000;
+const short = () => randomUUID().slice(0, 6);
+const person = name => ({ id: name.toLowerCase().replace(/\s+/g, '-'), name });
+const badge = (who, name, extra = {}) => ({
+  type: 'badge_earned', actor: person(who), entity: { type: 'badge', id: name.toLowerCase().replace(/\s+/g, '-'), name }, ...extra,
+});
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+/** A screen's worth of filler tiles of distinct types (high priority is never grouped). */
+async function fillers(n, prefix = 'Filler') {
+  const titles = Array.from({ length: n }, (_, i) => `${prefix} ${i} ${short()}`);
+  await postEvents(titles.map((title, i) => ({ type: `filler_${i % 7}`, priority: 'high', title, actor: person('Dana Scully') })));
+  await waitForFeed(env('READER_TOKEN'), titles[n - 1]);
+  return titles;
+}
+
+async function firstTileId(page) {
+  return page.locator('article.tile').first().getAttribute('data-id');
+}
+
+export const scenarios = {
+  /** A group that grows moves to the top with a short highlight; scrolled down, the pill counts it. */
+  async 'activity-order'({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    const type = `sprint_${short()}`;
+    await postEach(['Ada Lovelace', 'Grace Hopper', 'Alan Turing'].map(who => ({ type, title: `${who} closed a sprint`, actor: person(who) })));
+    const later = await fillers(24);
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    await waitLive(page);
+    const group = page.locator(`article.tile[data-type="${type}"]`);
+    await group.waitFor({ state: 'attached', timeout: T }).catch(() => {});
+    const position = async () => page.evaluate(t => [...document.querySelectorAll('article.tile')].findIndex(a => a.dataset.type === t), type);
+    assert(await position() === -1 || await position() > 5, `the group starts below the newer tiles (at ${await position()})`);
+
+    await postEvents([{ type, title: 'Linus Torvalds closed a sprint', actor: person('Linus Torvalds') }]);
+    await page.waitForFunction(t => {
+      const first = document.querySelector('article.tile');
+      return first && first.dataset.type === t && first.dataset.count === '4';
+    }, type, { timeout: T });
+    assert(await group.evaluate(el => el.classList.contains('moved')), 'the moved group is highlighted');
+    await page.waitForFunction(t => !document.querySelector(`article.tile[data-type="${t}"]`).classList.contains('moved'), type, { timeout: 5000 });
+    console.log('a grown group moved to the top, highlighted for a moment');
+
+    // scrolled down: growth waits behind the pill, which counts it, and goes to the top on a click
+    await page.locator('article.tile').nth(20).scrollIntoViewIfNeeded();
+    await page.mouse.wheel(0, 2000);
+    await page.waitForFunction(() => window.scrollY > 200);
+    await postEvents([{ type, title: 'Margaret Hamilton closed a sprint', actor: person('Margaret Hamilton') }]);
+    await page.locator('.new-pill', { hasText: '1 new activity' }).waitFor({ timeout: T });
+    assert(await group.count() === 0, 'the grown group waits behind the pill');
+    await page.locator('.new-pill').click();
+    await page.waitForFunction(t => {
+      const first = document.querySelector('article.tile');
+      return first && first.dataset.type === t && first.dataset.count === '5';
+    }, type, { timeout: T });
+    assert(later.length === 24, 'fillers were posted');
+  },
+
+  /** A group names its most recent items and people, most recent first; samples do not repeat the actor. */
+  async 'group-summary'({ browser, pages }) {
+    await postEach([
+      badge('Ada Lovelace', 'Sprint Champion'), badge('Grace Hopper', 'Bug Hunter'),
+      badge('Alan Turing', 'Code Reviewer'), badge('Ada Lovelace', 'Night Owl'),
+    ]);
+    await waitForFeed(env('READER_TOKEN'), '"count":4');
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    const group = page.locator('article.tile[data-kind="group"]');
+    await group.waitFor({ timeout: T });
+    const text = await group.locator('.sentence').textContent();
+    console.log(`group line: ${text}`);
+    assert(text.includes('4 badges earned: Night Owl, Code Reviewer +2'), `the most recent items first, the rest counted: ${text}`);
+    assert(text.includes('Ada Lovelace, Alan Turing +1'), `the most recent people first: ${text}`);
+    await group.locator('button.expand').click();
+    const samples = await group.locator('.samples .sample-title').allTextContents();
+    console.log(`samples: ${JSON.stringify(samples)}`);
+    assert(samples.length === 4 && samples[0] === 'Ada Lovelace earned Night Owl', `newest sample first: ${samples}`);
+    for (const s of samples) {
+      const name = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'].find(n => s.includes(n));
+      assert(name && s.split(name).length === 2, `a sample names its actor once: ${s}`);
+    }
+  },
+
+  /** One-line tiles: ≥ 7 per desktop screen and ≥ 5 per phone screen; phone header in one row; one Filter control. */
+  async density({ browser, pages }) {
+    const titles = await fillers(30, 'Dense');
+    const top = titles[29];
+    // a tile with reactions from someone else: only non-zero counts are shown, with who reacted
+    const items = (await http('GET', '/api/v1/feed?limit=20', env('READER_TOKEN'))).json.items;
+    const target = items.find(t => t.title === top);
+    for (let i = 0; target && i < 30; i++) {
+      if ((await http('PUT', `/api/v1/tiles/${target.id}/reactions/hype`, env('READER2_TOKEN'))).status === 200) break;
+      await sleep(500);
+    }
+    const desktop = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(desktop);
+    await tile(desktop, top).waitFor({ timeout: T });
+    const onDesktop = await tilesOnScreen(desktop);
+    console.log(`MEASURE tiles fully on a 1280×800 screen: ${onDesktop}`);
+    assert(onDesktop >= 7, `at least 7 tiles on a desktop screen, saw ${onDesktop}`);
+    const heights = await desktop.locator('article.tile').evaluateAll(els => els.map(e => e.getBoundingClientRect().height));
+    console.log(`tile heights: ${heights.slice(0, 5).map(Math.round)}`);
+    const t = tile(desktop, top);
+    assert(await t.locator('.avatar').textContent() === 'DS', 'the avatar shows initials');
+    assert(await t.locator('.rx').count() === 1, 'only the non-zero reaction is shown');
+    const hype = await t.locator('.rx[data-count="hype"]').getAttribute('title');
+    assert(/Hype 1/.test(hype), `the count has a title: ${hype}`);
+    await t.locator('.rx[data-count="hype"]').hover();
+    await t.locator('.rx[data-count="hype"][title="Hype 1: bob"]').waitFor({ state: 'attached', timeout: T });
+    assert(await t.locator('button.react').count() === 1 && await t.locator('button[data-reaction]:visible').count() === 0,
+      'one React control; the reactions stay in its picker until it is opened');
+    assert(await tile(desktop, titles[28]).locator('.rx').count() === 0, 'no zero counts');
+    await screenshot(desktop, 'density-desktop');
+
+    const phone = await openFeed(browser, env('READER_TOKEN'), { width: 390, height: 844, isMobile: true });
+    pages.push(phone);
+    await tile(phone, top).waitFor({ timeout: T });
+    const header = await phone.locator('header.top').boundingBox();
+    const first = await phone.locator('article.tile').first().boundingBox();
+    const onPhone = await tilesOnScreen(phone);
+    console.log(`MEASURE phone: header ${Math.round(header.height)} px, first tile at y=${Math.round(first.y)}, ${onPhone} tiles on a 390×844 screen`);
+    assert(header.height <= 60, `the phone header is one row (${header.height} px)`);
+    assert(first.y < 130, `the first tile starts near the top (y=${first.y})`);
+    assert(onPhone >= 5, `at least 5 tiles on a phone screen, saw ${onPhone}`);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `no sideways scrolling at 390 px (overflow ${overflow} px)`);
+    // the filters are behind one control, in labelled groups
+    assert(await phone.locator('#filters').isHidden(), 'filters start folded away');
+    await phone.locator('#filter-button').click();
+    const legends = await phone.locator('#filters legend').allTextContents();
+    assert(['Type', 'Priority', 'Show'].every(l => legends.includes(l)), `labelled filter groups: ${legends}`);
+    await phone.locator('#filters input[data-priority="high"]').check();
+    await phone.waitForFunction(() => document.getElementById('filter-count').textContent === '1');
+    await screenshot(phone, 'density-phone-filters');
+    await phone.keyboard.press('Escape');
+    assert(await phone.locator('#filters').isHidden(), 'Esc folds the filters away');
+  },
+
+  /** Without any colour-emoji font every icon still draws: they are SVG. */
+  async 'icons-no-emoji'({ pages }) {
+    const browser = await launch({ env: noEmojiFonts() });
+    try {
+      await postEach([badge('Ada Lovelace', 'Sprint Champion'), { type: 'xp_rank_up', actor: person('Grace Hopper'), entity: { type: 'rank', id: 'gold', name: 'Gold' } }]);
+      await waitForFeed(env('READER_TOKEN'), 'Grace Hopper');
+      const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+      pages.push(page);
+      await page.locator('article.tile').first().waitFor({ timeout: T });
+      // the environment: an emoji drawn on a canvas has no colour (no colour-emoji font to draw it)
+      const colourful = await page.evaluate(() => {
+        const c = document.createElement('canvas');
+        c.width = c.height = 40;
+        const g = c.getContext('2d');
+        g.font = '32px sans-serif';
+        g.fillText('\u{1F525}', 2, 32);
+        const d = g.getImageData(0, 0, 40, 40).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && (Math.abs(d[i] - d[i + 1]) > 40 || Math.abs(d[i + 1] - d[i + 2]) > 40)) n++;
+        return n;
+      });
+      assert(colourful === 0, `no colour-emoji font is available to the page (${colourful} coloured pixels)`);
+      const report = await page.evaluate(() => {
+        const icons = [...document.querySelectorAll('header svg.i, article.tile svg.i')];
+        const visible = icons.filter(i => i.getClientRects().length);
+        const drawn = visible.filter(i => { const b = i.getBBox(); return b.width > 4 && b.height > 4; });
+        const emoji = /\p{Extended_Pictographic}/u.test(document.getElementById('app').innerText);
+        return { icons: icons.length, visible: visible.length, drawn: drawn.length, emoji };
+      });
+      console.log(`icons: ${JSON.stringify(report)}`);
+      assert(report.visible >= 8 && report.drawn === report.visible, `every visible icon is drawn: ${JSON.stringify(report)}`);
+      assert(!report.emoji, 'no emoji in the page text');
+      await screenshot(page, 'icons-no-emoji');
+    } finally {
+      await browser.close();
+    }
+  },
+
+  /** Relative times refresh every 30 s. */
+  async 'times-refresh'({ browser, pages }) {
+    const title = `Fresh ${short()}`;
+    await postEvents([{ type: 'clock_probe', title, actor: person('Ada Lovelace'), occurredAt: new Date(Date.now() - 20000).toISOString() }]);
+    await waitForFeed(env('READER_TOKEN'), title);
+    const page = await openFeed(browser, env('READER_TOKEN'), { before: p => p.clock.install() });
+    pages.push(page);
+    const when = tile(page, title).locator('time.when');
+    await when.waitFor({ timeout: T });
+    const before = await when.textContent();
+    assert(before === 'just now', `a 20 s old event is "just now", was ${before}`);
+    await page.clock.fastForward(31000);
+    await page.waitForFunction(t => {
+      const el = [...document.querySelectorAll('article.tile')].find(a => a.querySelector('.title').textContent === t);
+      return el && el.querySelector('time.when').textContent !== 'just now';
+    }, title, { timeout: 5000 });
+    console.log(`after 31 s: "${await when.textContent()}"`);
+  },
+
+  /** The connection state sits in the sticky header, with "Retry now"; online and a visible tab reconnect at once. */
+  async connection({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await fillers(30, 'Scroll');
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    await serveAppFromSource(context);
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(`${env('GATEWAY_URL')}/app/#token=${env('READER_TOKEN')}`);
+    await waitLive(page);
+    await page.mouse.wheel(0, 3000);
+    await page.waitForFunction(() => window.scrollY > 300);
+    const box = await page.locator('#live-status').boundingBox();
+    assert(box && box.y >= 0 && box.y < 60, `the state stays in view while scrolled (y=${box && box.y})`);
+
+    const refuse = route => route.fulfill({ status: 503, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) });
+    await context.route('**/api/v1/feed/stream-tickets', refuse);
+    // the stream drops: the page reconnects with backoff while tickets are refused
+    await page.evaluate(() => { const s = window.afp.stream; s.source.close(); s.source.onerror(); });
+    await page.waitForFunction(() => window.afp.stream.failures >= 4, null, { timeout: 40000 });
+    assert(await page.locator('#retry-now').isVisible(), '"Retry now" is offered');
+    await context.unroute('**/api/v1/feed/stream-tickets');
+    let t0 = Date.now();
+    await page.locator('#retry-now').click();
+    await waitLive(page);
+    console.log(`MEASURE Retry now → live in ${Date.now() - t0} ms`);
+    assert(Date.now() - t0 < 3000, 'Retry now reconnects at once, not after the backoff');
+    assert(await page.locator('#retry-now').isHidden(), '"Retry now" goes away once live');
+
+    // offline, then online: reconnects on the online event
+    await context.route('**/api/v1/feed/stream-tickets', refuse);
+    await context.setOffline(true);
+    await page.locator('#live-status[data-state="offline"], #live-status[data-state="reconnecting"]').waitFor({ timeout: T });
+    await page.waitForFunction(() => window.afp.stream.failures >= 4, null, { timeout: 40000 }).catch(() => {});
+    await context.unroute('**/api/v1/feed/stream-tickets');
+    t0 = Date.now();
+    await context.setOffline(false);
+    await waitLive(page);
+    console.log(`MEASURE online → live in ${Date.now() - t0} ms`);
+    assert(Date.now() - t0 < 3000, 'the online event reconnects at once');
+
+    // a tab coming back to view reconnects at once too
+    await context.route('**/api/v1/feed/stream-tickets', refuse);
+    await page.evaluate(() => { const s = window.afp.stream; s.source.close(); s.source.onerror(); });
+    await page.waitForFunction(() => window.afp.stream.failures >= 4, null, { timeout: 40000 });
+    await context.unroute('**/api/v1/feed/stream-tickets');
+    t0 = Date.now();
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await waitLive(page);
+    console.log(`MEASURE tab visible → live in ${Date.now() - t0} ms`);
+    assert(Date.now() - t0 < 3000, 'a visible tab reconnects at once');
+  },
+
+  /** The comments dialog keeps focus, gives it back, closes on Esc, backdrop click; has an empty state. */
+  async dialog({ browser, pages }) {
+    await requireSocial(env('READER_TOKEN'));
+    const title = `Dialog target ${short()}`;
+    await postEvents([{ type: 'dialog_probe', title, actor: person('Grace Hopper') }]);
+    await waitForFeed(env('READER_TOKEN'), title);
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    const target = tile(page, title);
+    await target.waitFor({ timeout: T });
+    // social learns tiles from the change log: wait until it knows this one
+    const id = await target.getAttribute('data-id');
+    for (let i = 0; i < 50 && (await http('GET', `/api/v1/tiles/${id}/comments`, env('READER_TOKEN'))).status !== 200; i++) await sleep(200);
+
+    await target.locator('.comments-button').click();
+    await page.locator('#drawer[open]').waitFor({ timeout: T });
+    assert(await page.evaluate(() => document.getElementById('drawer').matches(':modal')), 'a modal dialog');
+    await page.locator('.comments-empty').waitFor({ timeout: T });
+    assert(await page.evaluate(() => document.activeElement.id) === 'comment-body', 'focus starts in the composer');
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      assert(await page.evaluate(() => document.getElementById('drawer').contains(document.activeElement)), `Tab ${i + 1} stays in the dialog`);
+    }
+    await page.locator('#comment-body').fill('First!');
+    await page.locator('#drawer .composer button[type="submit"]').click();
+    await page.locator('.comment-body', { hasText: 'First!' }).waitFor({ timeout: T });
+    assert(await page.locator('.comments-empty').isHidden(), 'the empty state goes with the first comment');
+    assert(await page.evaluate(() => document.activeElement.id) === 'comment-body', 'focus is back in the composer after posting');
+    await page.keyboard.press('Escape');
+    await page.locator('#drawer').waitFor({ state: 'hidden', timeout: T });
+    assert(await page.evaluate(t => !!document.activeElement.closest('article.tile') &&
+      document.activeElement.closest('article.tile').querySelector('.title').textContent === t, title), 'Esc gives focus back to the tile');
+    // a click on the backdrop closes it
+    await target.locator('.comments-button').click();
+    await page.locator('#drawer[open]').waitFor({ timeout: T });
+    await page.mouse.click(100, 400);
+    await page.locator('#drawer').waitFor({ state: 'hidden', timeout: T });
+    await target.locator('.comments-button .n', { hasText: '1' }).waitFor({ timeout: T });
+  },
+
+  /** Roving focus over the tiles with j/k (and arrows), Enter opens one (WAI-ARIA feed pattern). */
+  async keyboard({ browser, pages }) {
+    const titles = await fillers(6, 'Keys');
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    await tile(page, titles[5]).waitFor({ timeout: T });
+    const focused = () => page.evaluate(() => {
+      const a = document.activeElement.closest('article.tile');
+      return a ? Number(a.getAttribute('aria-posinset')) : null;
+    });
+    const tabbable = () => page.locator('article.tile[tabindex="0"]').count();
+    assert(await tabbable() === 1, 'one tile is in the tab order');
+    await page.keyboard.press('j');
+    assert(await focused() === 1, 'j focuses the first tile');
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    assert(await focused() === 3, 'j moves down');
+    await page.keyboard.press('k');
+    assert(await focused() === 2, 'k moves up');
+    await page.keyboard.press('ArrowDown');
+    assert(await focused() === 3, 'ArrowDown on a tile moves down');
+    assert(await tabbable() === 1, 'the roving tabindex follows focus');
+    const setsize = await page.locator('article.tile').first().getAttribute('aria-setsize');
+    assert(setsize !== null, 'tiles carry aria-setsize');
+    // Tab leaves the tile for its controls, Shift+Tab comes back
+    await page.keyboard.press('Enter');
+    await page.locator('#drawer[open]').waitFor({ timeout: T });
+    await page.keyboard.press('Escape');
+    await page.locator('#drawer').waitFor({ state: 'hidden', timeout: T });
+    assert(await focused() === 3, 'focus returns to the tile');
+  },
+
+  /** The unread count is announced only when it changes, at most once per 10 s. */
+  async 'unread-announce'({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await requireReadState(env('READER_TOKEN'));
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    await waitLive(page);
+    await page.evaluate(() => {
+      window.announcements = [];
+      new MutationObserver(() => window.announcements.push([Date.now(), document.getElementById('unread-label').textContent]))
+        .observe(document.getElementById('unread-label'), { childList: true, characterData: true, subtree: true });
+    });
+    for (let i = 0; i < 5; i++) {
+      await postEvents([{ type: `announce_${i}`, title: `Announce ${i} ${short()}`, actor: person('Alan Turing') }]);
+      await sleep(600);
+    }
+    await page.waitForFunction(() => Number(document.getElementById('unread-badge').dataset.count) >= 5, null, { timeout: T });
+    await sleep(11000);
+    const said = await page.evaluate(() => window.announcements);
+    console.log(`announcements: ${JSON.stringify(said)}`);
+    assert(said.length >= 1 && said.length <= 2, `five arrivals in 3 s are announced once or twice, not ${said.length} times`);
+    for (let i = 1; i < said.length; i++) assert(said[i][0] - said[i - 1][0] >= 9000, 'at most one announcement per 10 s');
+    assert(said[said.length - 1][1].startsWith(await page.locator('#unread-badge').getAttribute('data-count')), 'the newest count is said last');
+  },
+
+  /** axe-core: no violation of any impact in the feed, filters, dialog, chat and stats, desktop and phone. */
+  async axe({ browser, pages }) {
+    await requireSocial(env('READER_TOKEN'));
+    await postEach([badge('Ada Lovelace', 'Sprint Champion'), badge('Grace Hopper', 'Bug Hunter'), badge('Alan Turing', 'Night Owl'),
+      { type: 'xp_rank_up', actor: person('Grace Hopper'), entity: { type: 'rank', id: 'gold', name: 'Gold' }, priority: 'high' },
+      { type: 'tasks_burst', actor: person('Alice'), payload: { tasks: 12 } }]);
+    const feed = await waitForFeed(env('READER_TOKEN'), 'Gold');
+    const other = feed.items.find(t => t.type === 'xp_rank_up');
+    for (let i = 0; other && i < 30; i++) {
+      if ((await http('PUT', `/api/v1/tiles/${other.id}/reactions/respect`, env('READER2_TOKEN'))).status === 200) break;
+      await sleep(500);
+    }
+    const found = [];
+    const check = async (page, where) => {
+      const violations = await axe(page);
+      console.log(`axe ${where}: ${violations.length} violations ${JSON.stringify(violations, null, 1)}`);
+      found.push(...violations.map(v => `${where}: ${v.id} (${v.impact})`));
+    };
+    for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844, isMobile: true }]) {
+      const label = `${size.width}px`;
+      const page = await openFeed(browser, env('READER_TOKEN'), size);
+      pages.push(page);
+      await page.locator('article.tile[data-kind="group"]').waitFor({ timeout: T });
+      await page.locator('article.tile[data-kind="group"] button.expand').click();
+      await tile(page, 'Grace Hopper reached Gold').locator('button.react').click();
+      await check(page, `feed ${label}`);
+      await page.keyboard.press('Escape');
+      await page.locator('#filter-button').click();
+      await check(page, `filters ${label}`);
+      await page.locator('#filter-button').click();
+      await page.locator('#menu-button').click();
+      await check(page, `menu ${label}`);
+      await page.locator('#menu-button').click();
+      await tile(page, 'Grace Hopper reached Gold').locator('.comments-button').click();
+      await page.locator('#drawer[open]').waitFor({ timeout: T });
+      await page.locator('.comments-empty, .comment').first().waitFor({ timeout: T });
+      await check(page, `dialog ${label}`);
+      await page.keyboard.press('Escape');
+      await page.locator('nav button[data-view="chat"]').click();
+      await page.locator('.thread').first().waitFor({ timeout: T });
+      await check(page, `chat ${label}`);
+      await page.locator('nav button[data-view="stats"]').click();
+      await page.locator('svg.chart').first().waitFor({ timeout: T });
+      await check(page, `stats ${label}`);
+    }
+    assert(found.length === 0, `axe found violations:\n${found.join('\n')}`);
+  },
+
+  /** Texts: the event's numbers and names, catalog display names in Stats, dates in the reader's zone. */
+  async texts({ browser, pages }) {
+    await postEach([
+      { type: 'tasks_burst', actor: person('Ada Lovelace'), payload: { tasks: 11 } },
+      { type: 'badge_earned', actor: person('Grace Hopper'), entity: { type: 'badge', id: 'night-owl', name: 'Night Owl' } },
+    ]);
+    await waitForFeed(env('READER_TOKEN'), 'Night Owl');
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800, timezoneId: 'Pacific/Auckland' });
+    pages.push(page);
+    await tile(page, 'Ada Lovelace finished 11 tasks in a day').waitFor({ timeout: T });
+    await tile(page, 'Grace Hopper earned Night Owl').waitFor({ timeout: T });
+    const when = tile(page, 'Night Owl').locator('time.when');
+    const [iso, shown] = [await when.getAttribute('datetime'), await when.getAttribute('title')];
+    const expected = new Date(iso).toLocaleString('en-US', { timeZone: 'Pacific/Auckland' });
+    console.log(`${iso} shown as "${shown}" (Auckland: ${expected})`);
+    const norm = x => String(x).replace(/[\s\u202f]+/g, ' ');
+    assert(norm(shown) === norm(expected), `the full date is in the reader's time zone: ${shown} vs ${expected}`);
+    await page.locator('nav button[data-view="stats"]').click();
+    await page.locator('svg.chart').first().waitFor({ timeout: T });
+    const byType = await page.locator('.card', { hasText: 'By type' }).textContent();
+    assert(byType.includes('Tasks burst') && byType.includes('Badge earned') && !byType.includes('tasks_burst'),
+      `Stats names types as the catalog does: ${byType}`);
+    const range = await page.locator('#stats .range').textContent();
+    console.log(`stats range: ${range}`);
+    assert(!/\d{4}-\d{2}-\d{2}T/.test(range) && /20\d\d/.test(range), `a formatted date range: ${range}`);
+  },
+
+  /** Caching: ETag + no-cache, gzip, 304 on revalidation, a favicon; chat and stats load only when opened. */
+  async caching({ browser, pages }) {
+    for (const path of ['/app/', '/app/js/main.js', '/app/app.css', '/app/favicon.svg']) {
+      const res = await fetch(`${env('GATEWAY_URL')}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
+      const etag = res.headers.get('etag');
+      const cache = res.headers.get('cache-control');
+      console.log(`${path}: ${res.status} ${res.headers.get('content-type')} cache-control=${cache} etag=${etag} encoding=${res.headers.get('content-encoding')}`);
+      assert(res.status === 200, `${path} answers 200`);
+      assert(cache === 'no-cache', `${path} is revalidated on every use: ${cache}`);
+      assert(/^"[0-9a-f]{8,}"$/.test(etag || ''), `${path} has a content ETag: ${etag}`);
+      if (!path.endsWith('.svg')) assert(res.headers.get('content-encoding') === 'gzip', `${path} is gzipped`);
+      await res.arrayBuffer();
+      const again = await fetch(`${env('GATEWAY_URL')}${path}`, { headers: { 'If-None-Match': etag } });
+      assert(again.status === 304, `${path} revalidates to 304 (was ${again.status})`);
+    }
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    const requested = [];
+    page.on('request', r => requested.push(new URL(r.url()).pathname));
+    await page.reload();
+    await page.locator('#app').waitFor({ state: 'visible', timeout: T });
+    await page.waitForLoadState('networkidle').catch(() => {});
+    const loadedFirst = await page.evaluate(() => performance.getEntriesByType('resource').map(r => new URL(r.name).pathname));
+    assert(!loadedFirst.some(p => /chat\.js|stats\.js/.test(p)), `chat and stats code is not loaded with the feed: ${loadedFirst.filter(p => p.endsWith('.js'))}`);
+    assert(await page.locator('link[rel="icon"]').count() === 1, 'the page names a favicon');
+    await page.locator('nav button[data-view="chat"]').click();
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some(r => r.name.endsWith('/js/chat.js')), null, { timeout: T });
+    assert(!(await page.evaluate(() => performance.getEntriesByType('resource').some(r => r.name.endsWith('/js/stats.js')))), 'stats still not loaded');
+    await page.locator('nav button[data-view="stats"]').click();
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some(r => r.name.endsWith('/js/stats.js')), null, { timeout: T });
+  },
+
+  /** Own tiles: the React control is disabled up front, so no request can fail. */
+  async 'own-tile'({ browser, pages }) {
+    const title = `My own badge ${short()}`;
+    await postEvents([{ type: 'badge_earned', title, actor: { id: 'alice', name: 'Alice' } }]);
+    await waitForFeed(env('READER_TOKEN'), title);
+    const page = await openFeed(browser, env('READER_TOKEN'));
+    pages.push(page);
+    const own = tile(page, title);
+    await own.waitFor({ timeout: T });
+    assert(await own.locator('button.react').isDisabled(), 'React is disabled on my own tile');
+    assert(await own.locator('button[data-reaction]').evaluateAll(b => b.every(x => x.disabled)), 'every reaction is disabled');
+    assert((await own.locator('button.react').getAttribute('title')).includes('own activity'), 'the reason is given');
+  },
+};
+
+/**
+ * First tiles: desktop, then a throttled phone (4× CPU slowdown, 1.6 Mbps, 150 ms RTT), both from
+ * a cold cache. Printed as MEASURE lines; asserted generously, the figures are re-measured quietly.
+ */
+export async function firstTiles(browser, { phone }) {
+  const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } });
+  await serveAppFromSource(context);
+  const page = await context.newPage();
+  if (phone) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 150, downloadThroughput: 1.6 * 1024 * 1024 / 8, uploadThroughput: 750 * 1024 / 8,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  }
+  await page.goto(`${env('GATEWAY_URL')}/app/#token=${env('READER_TOKEN')}`);
+  await page.locator('article.tile').first().waitFor({ timeout: 30000 });
+  await page.waitForFunction(() => performance.getEntriesByName('afp:first-tiles').length > 0, null, { timeout: 30000 });
+  const ms = await page.evaluate(() => performance.getEntriesByName('afp:first-tiles')[0].startTime);
+  const bytes = await page.evaluate(() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+    .reduce((n, r) => n + (r.transferSize || 0), 0));
+  return { page, context, ms, bytes };
+}
+
+/** The README's picture: the desktop and the phone screenshots side by side, as one PNG. */
+export async function sideBySide(browser, desktopPng, phonePng, out) {
+  const page = await browser.newPage({ viewport: { width: 1280 + 390 + 72, height: 800 + 48 } });
+  const uri = f => `data:image/png;base64,${readFileSync(f).toString('base64')}`;
+  await page.setContent(`<body style="margin:0;background:#e9ecf2;display:flex;gap:24px;padding:24px;align-items:flex-start">
+    <img src="${uri(desktopPng)}" style="width:1280px;height:800px;border-radius:8px;box-shadow:0 4px 16px #0003">
+    <img src="${uri(phonePng)}" style="width:390px;height:800px;object-fit:cover;object-position:top;border-radius:18px;box-shadow:0 4px 16px #0003"></body>`);
+  await page.waitForFunction(() => [...document.images].every(i => i.complete));
+  mkdirSync(join(out, '..'), { recursive: true });
+  await page.screenshot({ path: out });
+  await page.close();
+}
+
+export { writeFileSync };
