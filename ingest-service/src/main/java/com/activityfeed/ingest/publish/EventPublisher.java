@@ -75,8 +75,11 @@ public class EventPublisher {
     /**
      * The settings of ingest's producers, in one place. acks=all and idempotence: a 202 means the
      * event is on every in-sync replica, once. A short linger lets concurrent single-event requests
-     * share a produce request without adding noticeable latency; lz4 is cheap and shrinks the
-     * repetitive JSON. No call may block longer than the answer may take.
+     * share a produce request without adding noticeable latency. Batches (transactional) are lz4
+     * compressed: their JSON is repetitive and large. Single events are not: their producer batches
+     * hold a few records, and lz4 allocates a 64 KiB block buffer per producer batch, which under
+     * load was the largest allocation site of the whole process (profile in benchmarks/README.md).
+     * No call may block longer than the answer may take.
      *
      * @param transactionalId null for the plain idempotent producer
      */
@@ -87,7 +90,7 @@ public class EventPublisher {
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, transactionalId == null ? "none" : "lz4");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis() + 1000, 5000));
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
