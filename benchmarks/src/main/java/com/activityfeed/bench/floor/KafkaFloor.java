@@ -32,8 +32,8 @@ import java.util.stream.IntStream;
  * {@code org.apache.kafka.tools.EndToEndLatency} (kafka-tools, run in its own JVM on the broker's
  * classpath so that kafka-tools never enters a service), which is closed-loop: one record at a
  * time, produce with acks=all then consume, so its rate is whatever its latency allows; (2) the same
- * produce → consume at a fixed open-loop rate, with ingest's producer settings (acks=all,
- * idempotent, lz4, linger 1 ms), for a floor at the very rate of the run.
+ * produce → consume at a fixed open-loop rate, with the settings of ingest's single-event producer
+ * (acks=all, idempotent, no compression, linger 1 ms), for a floor at the very rate of the run.
  */
 public final class KafkaFloor {
     private static final Pattern PERCENTILES = Pattern.compile("Percentiles: 50th = ([\\d.]+), 99th = ([\\d.]+), 99.9th = ([\\d.]+)");
@@ -81,7 +81,7 @@ public final class KafkaFloor {
         long[] consumed = new long[total];
         Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         Map<String, Object> consumerConfig = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
@@ -95,6 +95,8 @@ public final class KafkaFloor {
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
+            // metadata, connections and the producer id before the clock starts
+            producer.send(new ProducerRecord<>(topic, new byte[]{0}, new byte[]{-1, -1, -1, -1})).get(60, TimeUnit.SECONDS);
             long[] intended = new long[total];
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             long period = 1_000_000_000L / rate;
@@ -137,6 +139,8 @@ public final class KafkaFloor {
                     Percentiles.ofNanos(Arrays.stream(consumed).filter(v -> v > 0).toArray()), total - seen);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            System.out.println("  Kafka open loop could not start: " + e);
         }
     }
 }

@@ -24,10 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  * The PostgreSQL floor: one row shaped like the feed's {@code event} row (same columns, indexes
  * and constraints: {@code CREATE TABLE ... (LIKE event INCLUDING INDEXES INCLUDING CONSTRAINTS)}),
  * inserted and committed per event at a fixed open-loop rate, on the feed's own database and
- * server. Time runs from the moment the row was due to its commit.
+ * server, over 16 connections. Time runs from the moment the row was due to its commit.
  */
 public final class PostgresFloor {
-    private static final int CONNECTIONS = 4;
+    /** Enough that the rate never waits for a free connection: the floor is one commit, not a queue. */
+    private static final int CONNECTIONS = 16;
 
     private PostgresFloor() {
     }

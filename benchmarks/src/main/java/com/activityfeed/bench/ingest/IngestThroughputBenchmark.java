@@ -67,7 +67,7 @@ public final class IngestThroughputBenchmark {
         String recording = System.getProperty("jfr");
         if (recording != null) {
             // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
         }
         List<String> bodies = IntStream.range(0, tenants).mapToObj(t -> batch(t)).toList();
         double ingestRate;

@@ -37,7 +37,7 @@ final class BenchStack implements AutoCloseable {
         String recording = System.getProperty("jfr");
         if (recording != null) {
             // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
-            ingestEnv.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+            ingestEnv.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
         }
         ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);

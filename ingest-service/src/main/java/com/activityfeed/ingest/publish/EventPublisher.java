@@ -70,16 +70,21 @@ public class EventPublisher {
     }
 
     /**
-     * The settings of ingest's producers, from the platform's one producer factory. A short linger
-     * lets concurrent single-event requests share a produce request without adding noticeable
-     * latency; lz4 is cheap and shrinks the repetitive JSON.
+     * The settings of ingest's producers, from the platform's one producer factory. acks=all and idempotence: a 202 means the
+     * event is on every in-sync replica, once. A short linger lets concurrent single-event requests
+     * share a produce request without adding noticeable latency. Batches (transactional) are lz4
+     * compressed: their JSON is repetitive and large. Single events are not: their producer batches
+     * hold a few records, and lz4 allocates a 64 KiB block buffer per producer batch, which under
+     * load was the largest allocation site of the whole process (profile in benchmarks/README.md).
+     * No call may block longer than the answer may take.
      *
      * @param transactionalId null for the plain idempotent producer
      */
     static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig, Duration timeout, String transactionalId) {
         String clientId = transactionalId == null ? "ingest-events" : "ingest-" + transactionalId;
         return KafkaProducers.binarySettings(kafkaConfig, KafkaProducers.Options.of(clientId, timeout)
-                .withLinger(Duration.ofMillis(1)).withCompression("lz4").withTransactionalId(transactionalId));
+                .withLinger(Duration.ofMillis(1)).withCompression(transactionalId == null ? "none" : "lz4")
+                .withTransactionalId(transactionalId));
     }
 
     /**
