@@ -20,11 +20,11 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class GithubWebhook implements WebhookSource {
-    private final WebhookConfig config;
+    private final WebhookSettings config;
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
 
-    public GithubWebhook(WebhookConfig config, JsonBodies bodies, ObjectMapper mapper) {
+    public GithubWebhook(WebhookSettings config, JsonBodies bodies, ObjectMapper mapper) {
         this.config = config;
         this.bodies = bodies;
         this.mapper = mapper;
@@ -41,7 +41,7 @@ public class GithubWebhook implements WebhookSource {
     }
 
     private Optional<String> secret(String tenant) {
-        return Optional.ofNullable(config.tenants().get(tenant)).flatMap(WebhookConfig.TenantWebhooks::githubSecret);
+        return config.tenant(tenant).flatMap(WebhookSettings.Tenant::githubSecret);
     }
 
     @Override

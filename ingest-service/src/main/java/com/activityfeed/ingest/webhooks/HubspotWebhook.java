@@ -23,12 +23,12 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class HubspotWebhook implements WebhookSource {
-    private final WebhookConfig config;
+    private final WebhookSettings config;
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
     private final Clock clock = Clock.systemUTC();
 
-    public HubspotWebhook(WebhookConfig config, JsonBodies bodies, ObjectMapper mapper) {
+    public HubspotWebhook(WebhookSettings config, JsonBodies bodies, ObjectMapper mapper) {
         this.config = config;
         this.bodies = bodies;
         this.mapper = mapper;
@@ -45,7 +45,7 @@ public class HubspotWebhook implements WebhookSource {
     }
 
     private Optional<String> secret(String tenant) {
-        return Optional.ofNullable(config.tenants().get(tenant)).flatMap(WebhookConfig.TenantWebhooks::hubspotClientSecret);
+        return config.tenant(tenant).flatMap(WebhookSettings.Tenant::hubspotClientSecret);
     }
 
     /** The v3 signature of a request; public so that tests and tools sign the same way. */

@@ -43,10 +43,10 @@ public class SalesforceWebhook implements WebhookSource {
             </soapenv:Envelope>
             """;
 
-    private final WebhookConfig config;
+    private final WebhookSettings config;
     private final ObjectMapper mapper;
 
-    public SalesforceWebhook(WebhookConfig config, ObjectMapper mapper) {
+    public SalesforceWebhook(WebhookSettings config, ObjectMapper mapper) {
         this.config = config;
         this.mapper = mapper;
     }
@@ -62,7 +62,7 @@ public class SalesforceWebhook implements WebhookSource {
     }
 
     private Optional<String> organisation(String tenant) {
-        return Optional.ofNullable(config.tenants().get(tenant)).flatMap(WebhookConfig.TenantWebhooks::salesforceOrganizationId);
+        return config.tenant(tenant).flatMap(WebhookSettings.Tenant::salesforceOrganizationId);
     }
 
     @Override
