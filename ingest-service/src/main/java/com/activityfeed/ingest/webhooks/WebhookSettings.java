@@ -4,6 +4,7 @@ import com.activityfeed.ingest.events.EventValidator;
 import com.fasterxml.jackson.core.JsonPointer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -51,7 +52,7 @@ public class WebhookSettings {
     private final Duration hubspotTolerance;
     private final Optional<String> publicBaseUrl;
 
-    @jakarta.inject.Inject
+    @Inject
     public WebhookSettings(WebhookConfig config) {
         this(config, System.getenv());
     }
