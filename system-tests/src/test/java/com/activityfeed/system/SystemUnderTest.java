@@ -6,12 +6,23 @@ import com.activityfeed.testsupport.infra.ServiceProcess;
 import com.activityfeed.testsupport.infra.TestTokens;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The three packaged services against the JVM-wide infrastructure, started once for every system
  * test class of the run and stopped when the JVM exits.
  */
 public final class SystemUnderTest {
+    /**
+     * A tenant with every signed webhook configured, through environment variables as Kubernetes
+     * sets them (the dashed tenant id quoted), so tests reach every webhook parser.
+     */
+    public static final String WEBHOOK_TENANT = "bad-input";
+    public static final String GITHUB_SECRET = "bad-input-github";
+    public static final String HUBSPOT_SECRET = "bad-input-hubspot";
+    public static final String SALESFORCE_ORGANIZATION = "00D000000000BADAAA";
+    public static final String GENERIC_SECRET = "bad-input-generic";
+
     private static SystemUnderTest instance;
 
     public final Infra infra;
@@ -22,8 +33,17 @@ public final class SystemUnderTest {
     private SystemUnderTest() {
         infra = Infra.shared();
         Path logs = Infra.root().resolve("system-tests/target/service-logs");
-        ingest = ServiceProcess.start("ingest-service", Ports.free(),
-                ServiceProcess.environment(infra, null, TestTokens.SECRET), logs);
+        Map<String, String> ingestEnv = ServiceProcess.environment(infra, null, TestTokens.SECRET);
+        String hooks = "INGEST_WEBHOOKS_TENANTS__BAD_INPUT__";
+        ingestEnv.put(hooks + "GITHUB_SECRET", GITHUB_SECRET);
+        ingestEnv.put(hooks + "HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET);
+        ingestEnv.put(hooks + "SALESFORCE_ORGANIZATION_ID", SALESFORCE_ORGANIZATION);
+        ingestEnv.put(hooks + "GENERIC_SECRET", GENERIC_SECRET);
+        ingestEnv.put(hooks + "GENERIC_FIELDS_TYPE", "/kind");
+        ingestEnv.put(hooks + "GENERIC_FIELDS_OCCURRED_AT", "/at");
+        ingestEnv.put(hooks + "GENERIC_FIELDS_IDEMPOTENCY_KEY", "/id");
+        ingestEnv.put(hooks + "GENERIC_CONSTANTS_SOURCE", "monitoring");
+        ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         feed = ServiceProcess.start("feed-service", Ports.free(),
                 ServiceProcess.environment(infra, "feed", TestTokens.SECRET), logs);
         social = ServiceProcess.start("social-service", Ports.free(),

@@ -63,9 +63,16 @@ public final class TypeCatalog {
         return List.copyOf(types.values());
     }
 
-    /** The type's entry, or a humanised one: {@code deploy.finished} is "Deploy finished". */
+    /**
+     * The type's entry, else the webhook types' ({@link WebhookTypes}), else a humanised one:
+     * {@code deploy.finished} is "Deploy finished".
+     */
     public TypeInfo get(String type) {
         TypeInfo known = types.get(type);
+        if (known != null) {
+            return known;
+        }
+        known = WebhookTypes.get(type);
         if (known != null) {
             return known;
         }

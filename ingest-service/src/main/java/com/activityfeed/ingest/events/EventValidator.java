@@ -73,10 +73,11 @@ public final class EventValidator {
     /**
      * Validates one event; returns null when it has faults, which are added to {@code errors}.
      *
-     * @param index the event's position in a batch, null for a single event
+     * @param index the event's position in a batch; null for a single event, whose faults carry
+     *              index 0 (SPEC §3), so clients read every fault list the same way
      */
     public Draft validate(JsonNode node, Integer index, Instant now, List<Problem.FieldError> errors) {
-        Faults f = new Faults(index, errors);
+        Faults f = new Faults(index == null ? 0 : index, errors);
         if (node == null || !node.isObject()) {
             f.add("", "each event must be a JSON object");
             return null;
@@ -84,11 +85,11 @@ public final class EventValidator {
         int before = errors.size();
         unknownFields(node, FIELDS, "", f);
 
-        String type = text(node, "type", "type", 64, true, false, f);
+        String type = text(node, "type", "type", 64, true, false, IDENTIFIER, f);
         if (type != null && !TYPE.matcher(type).matches()) {
             f.add("type", "must match " + TYPE.pattern());
         }
-        String tenantId = text(node, "tenantId", "tenantId", 63, false, false, f);
+        String tenantId = text(node, "tenantId", "tenantId", 63, false, false, IDENTIFIER, f);
         if (tenantId != null && !TENANT.matcher(tenantId).matches()) {
             f.add("tenantId", "must match " + TENANT.pattern());
         }
@@ -99,8 +100,8 @@ public final class EventValidator {
                 f.add("actor", "must be an object");
             } else {
                 unknownFields(actorNode, ACTOR_FIELDS, "actor.", f);
-                actor = new Actor(text(actorNode, "id", "actor.id", MAX_ACTOR_ID, true, false, f),
-                        text(actorNode, "name", "actor.name", MAX_NAME, false, false, f));
+                actor = new Actor(text(actorNode, "id", "actor.id", MAX_ACTOR_ID, true, false, IDENTIFIER, f),
+                        text(actorNode, "name", "actor.name", MAX_NAME, false, false, TEXT, f));
             }
         }
         EntityRef entity = null;
@@ -110,9 +111,9 @@ public final class EventValidator {
                 f.add("entity", "must be an object");
             } else {
                 unknownFields(entityNode, ENTITY_FIELDS, "entity.", f);
-                entity = new EntityRef(text(entityNode, "type", "entity.type", MAX_ENTITY_TYPE, true, false, f),
-                        text(entityNode, "id", "entity.id", MAX_ENTITY_ID, true, false, f),
-                        text(entityNode, "name", "entity.name", MAX_NAME, false, false, f));
+                entity = new EntityRef(text(entityNode, "type", "entity.type", MAX_ENTITY_TYPE, true, false, IDENTIFIER, f),
+                        text(entityNode, "id", "entity.id", MAX_ENTITY_ID, true, false, IDENTIFIER, f),
+                        text(entityNode, "name", "entity.name", MAX_NAME, false, false, TEXT, f));
             }
         }
         Instant occurredAt = time(node, "occurredAt", f);
@@ -125,9 +126,9 @@ public final class EventValidator {
         } else if (present(node, "occurredAt") == null) {
             occurredAt = now;
         }
-        String title = text(node, "title", "title", MAX_TITLE, false, false, f);
-        String description = text(node, "description", "description", MAX_DESCRIPTION, false, true, f);
-        String source = text(node, "source", "source", MAX_SOURCE, false, false, f);
+        String title = text(node, "title", "title", MAX_TITLE, false, false, TEXT, f);
+        String description = text(node, "description", "description", MAX_DESCRIPTION, false, true, TEXT, f);
+        String source = text(node, "source", "source", MAX_SOURCE, false, false, IDENTIFIER, f);
         Priority priority = Priority.NORMAL;
         JsonNode priorityNode = present(node, "priority");
         if (priorityNode != null) {
@@ -137,7 +138,7 @@ public final class EventValidator {
             }
         }
         List<String> tags = tags(node, f);
-        String correlationId = text(node, "correlationId", "correlationId", MAX_CORRELATION_ID, false, false, f);
+        String correlationId = text(node, "correlationId", "correlationId", MAX_CORRELATION_ID, false, false, IDENTIFIER, f);
         Instant expiresAt = time(node, "expiresAt", f);
         if (expiresAt != null && occurredAt != null && !expiresAt.isAfter(occurredAt)) {
             f.add("expiresAt", "must be after occurredAt");
@@ -149,7 +150,7 @@ public final class EventValidator {
                 f.add("change", "must be an object {field, from, to}");
             } else {
                 unknownFields(changeNode, CHANGE_FIELDS, "change.", f);
-                change = new FieldChange(text(changeNode, "field", "change.field", MAX_CHANGE_FIELD, true, false, f),
+                change = new FieldChange(text(changeNode, "field", "change.field", MAX_CHANGE_FIELD, true, false, IDENTIFIER, f),
                         changeNode.get("from"), changeNode.get("to"));
             }
         }
@@ -166,7 +167,7 @@ public final class EventValidator {
                 payload = (ObjectNode) payloadNode;
             }
         }
-        String key = text(node, "idempotencyKey", "idempotencyKey", MAX_IDEMPOTENCY_KEY, false, false, f);
+        String key = text(node, "idempotencyKey", "idempotencyKey", MAX_IDEMPOTENCY_KEY, false, false, IDENTIFIER, f);
 
         if (errors.size() > before) {
             return null;
@@ -210,8 +211,15 @@ public final class EventValidator {
         }
     }
 
+    private static final boolean IDENTIFIER = true;
+    private static final boolean TEXT = false;
+
+    /**
+     * A string field. Text is sanitised (controls stripped, trimmed); an identifier is never
+     * rewritten, so a control character or surrounding whitespace in one is a fault.
+     */
     private static String text(JsonNode node, String field, String path, int max, boolean required,
-                               boolean multiline, Faults f) {
+                               boolean multiline, boolean identifier, Faults f) {
         JsonNode value = present(node, field);
         if (value == null) {
             if (required) {
@@ -223,7 +231,21 @@ public final class EventValidator {
             f.add(path, "must be a string");
             return null;
         }
-        String text = sanitise(value.asText(), multiline);
+        String text = identifier ? value.asText() : sanitise(value.asText(), multiline);
+        if (identifier && !text.isEmpty()) {
+            if (text.chars().anyMatch(c -> Character.getType(c) == Character.CONTROL)) {
+                f.add(path, "must not contain control characters");
+                return null;
+            }
+            if (text.isBlank()) {
+                f.add(path, "must not be blank");
+                return null;
+            }
+            if (!text.strip().equals(text)) {
+                f.add(path, "must not start or end with whitespace");
+                return null;
+            }
+        }
         if (text.isEmpty()) {
             f.add(path, "must not be blank");
             return null;

@@ -1,6 +1,7 @@
 package com.activityfeed.ingest.events;
 
 import com.activityfeed.web.ProblemException;
+import com.activityfeed.web.StrictUtf8;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 
 /**
- * Reads request bodies strictly: invalid UTF-8, trailing garbage and duplicate keys are 400s,
- * an empty body too. Bodies arrive as bytes so that invalid UTF-8 is never silently replaced.
+ * Reads request bodies strictly: invalid UTF-8 (overlong forms, encoded or escaped lone
+ * surrogates, truncated sequences), trailing garbage and duplicate keys are 400s, an empty body
+ * too. Bodies arrive as bytes so that invalid UTF-8 is never silently replaced; the parser alone
+ * would decode some invalid sequences, so the bytes are checked first.
  */
 @ApplicationScoped
 public class JsonBodies {
@@ -27,6 +30,10 @@ public class JsonBodies {
     public JsonNode read(byte[] body) {
         if (body == null || body.length == 0) {
             throw ProblemException.badRequest("the body is empty");
+        }
+        String fault = StrictUtf8.fault(body);
+        if (fault != null) {
+            throw ProblemException.badRequest("the body is not valid JSON in UTF-8: " + fault);
         }
         try {
             JsonNode node = reader.readTree(body);

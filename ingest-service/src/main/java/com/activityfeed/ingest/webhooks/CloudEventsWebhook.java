@@ -15,8 +15,12 @@ import java.util.Locale;
 /**
  * CloudEvents 1.0 over HTTP: structured mode ({@code application/cloudevents+json}), batched mode
  * ({@code application/cloudevents-batch+json}) and binary mode ({@code ce-*} headers, the body is
- * the data). The caller authenticates with a JWT (checked by the resource); {@code id} is the
- * idempotency key, {@code time} the event's time, {@code subject} its entity.
+ * the data). The caller authenticates with a JWT (checked by the resource). The pair
+ * {@code source} + {@code id} is the identity (and gives the idempotency key), {@code time} the
+ * event's time, {@code subject} its entity, named after the type ({@code order} of
+ * {@code com.example.order.shipped}). Every context attribute, {@code datacontenttype} and
+ * extensions included, is kept in {@code payload.cloudevent}; data in {@code payload.data}, or
+ * {@code payload.data_base64} when it is binary.
  */
 @ApplicationScoped
 public class CloudEventsWebhook implements WebhookSource {
@@ -62,6 +66,10 @@ public class CloudEventsWebhook implements WebhookSource {
         return events;
     }
 
+    /** Context attributes of CloudEvents 1.0; anything else at the top level is an extension. */
+    private static final java.util.Set<String> CONTEXT = java.util.Set.of("specversion", "id", "source", "type",
+            "subject", "time", "dataschema", "datacontenttype", "data", "data_base64");
+
     private ObjectNode fromStructured(JsonNode event, Integer index) {
         String where = index == null ? "" : " (event " + index + ")";
         if (!event.isObject()) {
@@ -69,12 +77,21 @@ public class CloudEventsWebhook implements WebhookSource {
         }
         requireAttributes(Texts.text(event.get("specversion")), Texts.text(event.get("id")),
                 Texts.text(event.get("source")), Texts.text(event.get("type")), where);
-        JsonNode data = event.get("data");
-        if (data == null && event.hasNonNull("data_base64")) {
-            data = event.get("data_base64");
+        ObjectNode attributes = mapper.createObjectNode();
+        event.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("data") && !field.getKey().equals("data_base64")) {
+                attributes.set(field.getKey(), field.getValue());
+            }
+        });
+        ObjectNode out = toEvent(attributes);
+        ObjectNode payload = (ObjectNode) out.get("payload");
+        if (event.has("data")) {
+            payload.set("data", event.get("data"));
+        } else if (event.hasNonNull("data_base64")) {
+            // Binary data stays as the sender encoded it; datacontenttype (kept above) says what it is.
+            payload.set("data_base64", event.get("data_base64"));
         }
-        return toEvent(Texts.text(event.get("id")), Texts.text(event.get("source")), Texts.text(event.get("type")),
-                Texts.text(event.get("time")), Texts.text(event.get("subject")), Texts.text(event.get("dataschema")), data);
+        return out;
     }
 
     private ObjectNode fromBinary(WebhookRequest request) {
@@ -84,15 +101,41 @@ public class CloudEventsWebhook implements WebhookSource {
                     "send application/cloudevents+json, application/cloudevents-batch+json, or binary mode with ce-* headers"), null);
         }
         requireAttributes(specversion, request.header("ce-id"), request.header("ce-source"), request.header("ce-type"), "");
-        JsonNode data = null;
-        if (request.body().length > 0) {
-            String media = request.mediaType();
-            data = media.equals("application/json") || media.endsWith("+json")
-                    ? bodies.read(request.body())
-                    : mapper.getNodeFactory().textNode(new String(request.body(), StandardCharsets.UTF_8));
+        ObjectNode attributes = mapper.createObjectNode();
+        request.headers().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("ce-") && lower.length() > 3 && !values.isEmpty()) {
+                // Header values are percent-encoded where they are not printable ASCII (HTTP binding 3.1.3.2).
+                attributes.put(lower.substring(3), percentDecode(values.getFirst()));
+            }
+        });
+        if (request.contentType() != null && !request.contentType().isBlank()) {
+            attributes.put("datacontenttype", request.contentType());
         }
-        return toEvent(request.header("ce-id"), request.header("ce-source"), request.header("ce-type"),
-                request.header("ce-time"), request.header("ce-subject"), request.header("ce-dataschema"), data);
+        ObjectNode out = toEvent(attributes);
+        ObjectNode payload = (ObjectNode) out.get("payload");
+        byte[] body = request.body();
+        if (body.length > 0) {
+            String media = request.mediaType();
+            if (media.equals("application/json") || media.endsWith("+json")) {
+                payload.set("data", bodies.read(body));
+            } else if (media.startsWith("text/") && com.activityfeed.web.StrictUtf8.fault(body) == null) {
+                payload.put("data", new String(body, StandardCharsets.UTF_8));
+            } else {
+                // Anything else is kept byte for byte; decoding it as text would corrupt it.
+                payload.put("data_base64", java.util.Base64.getEncoder().encodeToString(body));
+            }
+        }
+        return out;
+    }
+
+    private static String percentDecode(String value) {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        byte[] raw = value.getBytes(StandardCharsets.UTF_8);
+        byte[] decoded = GithubWebhook.formDecodeStrict(raw);
+        return decoded == null ? value : new String(decoded, StandardCharsets.UTF_8);
     }
 
     private static void requireAttributes(String specversion, String id, String source, String type, String where) {
@@ -104,33 +147,74 @@ public class CloudEventsWebhook implements WebhookSource {
         }
     }
 
-    private ObjectNode toEvent(String id, String source, String type, String time, String subject, String dataschema,
-                               JsonNode data) {
+    /**
+     * The identity of a CloudEvent is its {@code source} and {@code id} together (CloudEvents 1.0,
+     * 3.1.1): the key hashes both, so equal ids from two sources are two events.
+     */
+    static String key(String source, String id) {
+        byte[] digest;
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(source.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            digest = sha.digest(id.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return "ce-" + java.util.HexFormat.of().formatHex(digest);
+    }
+
+    /** A CloudEvents type as an event type: lower case, other characters as '_', starting with a letter. */
+    static String eventType(String type) {
+        String clean = type.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_.-]", "_");
+        if (!Character.isLetter(clean.charAt(0)) || clean.charAt(0) > 'z') {
+            clean = "ce." + clean;
+        }
+        return clean.length() > 64 ? clean.substring(0, 64) : clean;
+    }
+
+    /** "order" from {@code com.example.order.shipped}; "event" when the type has one segment. */
+    static String thing(String type) {
+        String[] parts = type.split("\\.");
+        String part = parts.length >= 2 ? parts[parts.length - 2] : "event";
+        String clean = part.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "_");
+        return clean.isEmpty() ? "event" : clean;
+    }
+
+    private ObjectNode toEvent(ObjectNode attributes) {
+        String id = Texts.text(attributes.get("id"));
+        String source = Texts.text(attributes.get("source"));
+        String type = Texts.text(attributes.get("type"));
+        String subject = Texts.text(attributes.get("subject"));
         ObjectNode out = mapper.createObjectNode();
-        // The CloudEvents type is the event type; one that breaks the type rule is reported by validation.
-        out.put("type", type.toLowerCase(Locale.ROOT));
+        out.put("type", eventType(type));
         out.put("source", "cloudevents");
-        out.put("idempotencyKey", id);
-        if (time != null) {
-            out.put("occurredAt", time);
+        out.put("idempotencyKey", key(source, id));
+        if (Texts.text(attributes.get("time")) != null) {
+            out.put("occurredAt", Texts.text(attributes.get("time")));
         }
-        if (subject != null) {
+        String thing = thing(type);
+        if (subject != null && !subject.isBlank()) {
             ObjectNode entity = out.putObject("entity");
-            entity.put("type", "subject");
+            Texts.put(entity, "type", thing, 64);
             Texts.put(entity, "id", subject, 128);
+            Texts.put(entity, "name", subject, 200);
         }
+        Texts.put(out, "title", title(type, subject, source), 200);
         ObjectNode payload = out.putObject("payload");
-        ObjectNode ce = payload.putObject("cloudevent");
-        ce.put("id", id).put("source", source);
-        if (subject != null) {
-            ce.put("subject", subject);
-        }
-        if (dataschema != null) {
-            ce.put("dataschema", dataschema);
-        }
-        if (data != null) {
-            payload.set("data", data);
-        }
+        payload.set("cloudevent", attributes);
         return out;
+    }
+
+    /** "Order shipped: order-42" from type {@code com.example.order.shipped} and subject {@code order-42}. */
+    static String title(String type, String subject, String source) {
+        String[] parts = type.split("\\.");
+        String what = parts.length >= 2 ? parts[parts.length - 2] + " " + parts[parts.length - 1] : parts[0];
+        what = what.replaceAll("[_-]+", " ").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT).strip();
+        if (what.isEmpty()) {
+            what = type;
+        }
+        what = Character.toUpperCase(what.charAt(0)) + what.substring(1);
+        return subject != null && !subject.isBlank() ? what + ": " + subject : what + " from " + source;
     }
 }

@@ -2,7 +2,6 @@ package com.activityfeed.ingest.webhooks;
 
 import com.activityfeed.ingest.events.JsonBodies;
 import com.activityfeed.web.ProblemException;
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,43 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Any JSON webhook, mapped to events by per-tenant JSON-pointer rules from configuration and
  * signed like GitHub's ({@code X-Signature-256: sha256=<hex HMAC-SHA256 of the body>}).
- * A mapping naming an unknown event field fails at startup, not at the first request.
+ * The mapping is checked at start-up ({@link WebhookSettings}), not at the first request.
  */
 @ApplicationScoped
 public class GenericWebhook implements WebhookSource {
-    static final Set<String> FIELDS = Set.of("type", "title", "description", "source", "priority", "correlation-id",
-            "occurred-at", "expires-at", "idempotency-key", "actor-id", "actor-name", "entity-type", "entity-id",
-            "entity-name", "tags", "payload");
-
-    private final WebhookConfig config;
+    private final WebhookSettings settings;
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
 
-    public GenericWebhook(WebhookConfig config, JsonBodies bodies, ObjectMapper mapper) {
-        this.config = config;
+    public GenericWebhook(WebhookSettings settings, JsonBodies bodies, ObjectMapper mapper) {
+        this.settings = settings;
         this.bodies = bodies;
         this.mapper = mapper;
-        config.tenants().forEach((tenant, hooks) -> hooks.generic().ifPresent(mapping -> {
-            for (String field : union(mapping.fields().keySet(), mapping.constants().keySet())) {
-                if (!FIELDS.contains(field)) {
-                    throw new IllegalStateException("ingest.webhooks.tenants." + tenant + ".generic maps unknown field "
-                            + field + "; known: " + FIELDS);
-                }
-            }
-            mapping.fields().forEach((field, pointer) -> JsonPointer.compile(pointer));
-            mapping.items().ifPresent(JsonPointer::compile);
-        }));
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 
     @Override
@@ -61,13 +39,13 @@ public class GenericWebhook implements WebhookSource {
         return mapping(tenant).isPresent();
     }
 
-    private Optional<WebhookConfig.GenericMapping> mapping(String tenant) {
-        return Optional.ofNullable(config.tenants().get(tenant)).flatMap(WebhookConfig.TenantWebhooks::generic);
+    private Optional<WebhookSettings.Generic> mapping(String tenant) {
+        return settings.tenant(tenant).flatMap(WebhookSettings.Tenant::generic);
     }
 
     @Override
     public List<ObjectNode> normalise(WebhookRequest request) {
-        WebhookConfig.GenericMapping mapping = mapping(request.tenant()).orElseThrow();
+        WebhookSettings.Generic mapping = mapping(request.tenant()).orElseThrow();
         if (!Signatures.matches(Signatures.sha256Header(mapping.secret(), request.body()), request.header("X-Signature-256"))) {
             throw WebhookProblems.badSignature("X-Signature-256 does not match the body");
         }
@@ -92,7 +70,7 @@ public class GenericWebhook implements WebhookSource {
     ObjectNode map(JsonNode item, Map<String, String> fields, Map<String, String> constants) {
         ObjectNode out = mapper.createObjectNode();
         out.put("source", "webhook");
-        for (String field : FIELDS) {
+        for (String field : WebhookSettings.GENERIC_FIELDS) {
             JsonNode value = fields.containsKey(field) ? item.at(fields.get(field)) : null;
             if (value == null || value.isMissingNode() || value.isNull()) {
                 value = constants.containsKey(field) ? mapper.getNodeFactory().textNode(constants.get(field)) : null;
@@ -103,7 +81,6 @@ public class GenericWebhook implements WebhookSource {
         }
         return out;
     }
-
     /** Sets one mapped value; scalars become text where the event wants text (ids are often numbers). */
     private static void set(ObjectNode out, String field, JsonNode value) {
         JsonNode text = value.isValueNode() ? out.textNode(value.asText()) : value;

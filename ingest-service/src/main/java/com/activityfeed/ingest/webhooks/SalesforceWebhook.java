@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,8 @@ import java.util.Optional;
  * {@code Notification}s, each with an sObject. Parsed with DTDs and external entities disabled
  * (no XXE, no entity expansion). Accepted only from the organisation id configured for the
  * tenant (15- and 18-character forms compare equal); the {@code Notification/Id} is the key.
+ * Titles name the record (Name, else Subject, else first and last name) and where it stands:
+ * "Opportunity Globex renewal is now Closed Won in Salesforce".
  */
 @ApplicationScoped
 public class SalesforceWebhook implements WebhookSource {
@@ -43,10 +46,10 @@ public class SalesforceWebhook implements WebhookSource {
             </soapenv:Envelope>
             """;
 
-    private final WebhookConfig config;
+    private final WebhookSettings config;
     private final ObjectMapper mapper;
 
-    public SalesforceWebhook(WebhookConfig config, ObjectMapper mapper) {
+    public SalesforceWebhook(WebhookSettings config, ObjectMapper mapper) {
         this.config = config;
         this.mapper = mapper;
     }
@@ -62,7 +65,7 @@ public class SalesforceWebhook implements WebhookSource {
     }
 
     private Optional<String> organisation(String tenant) {
-        return Optional.ofNullable(config.tenants().get(tenant)).flatMap(WebhookConfig.TenantWebhooks::salesforceOrganizationId);
+        return config.tenant(tenant).flatMap(WebhookSettings.Tenant::salesforceOrganizationId);
     }
 
     @Override
@@ -107,20 +110,51 @@ public class SalesforceWebhook implements WebhookSource {
         out.put("source", "salesforce");
         out.put("idempotencyKey", id);
         String recordId = Texts.text(fields.get("Id"));
+        String name = name(fields);
+        String label = objectType.replaceAll("__c$", "").replace('_', ' ');
         if (recordId != null) {
             ObjectNode entity = out.putObject("entity");
             Texts.put(entity, "type", objectType.toLowerCase(Locale.ROOT), 64);
             Texts.put(entity, "id", recordId, 128);
-            Texts.put(entity, "name", Texts.text(fields.get("Name")), 200);
+            Texts.put(entity, "name", name, 200);
         }
-        String name = Texts.text(fields.get("Name"));
-        Texts.put(out, "title", objectType + (name == null ? "" : " " + name) + " changed in Salesforce", 200);
+        String modifiedBy = Texts.text(fields.get("LastModifiedById"));
+        if (modifiedBy != null) {
+            ObjectNode actor = out.putObject("actor");
+            Texts.put(actor, "id", modifiedBy, 128);
+        }
+        String outcome = STATUS_FIELDS.stream().map(f -> Texts.text(fields.get(f))).filter(Objects::nonNull)
+                .filter(t -> !t.isBlank()).findFirst().orElse(null);
+        String thing = label + " " + (name != null ? name : Objects.requireNonNullElse(recordId, "record"));
+        Texts.put(out, "title", outcome != null ? thing + " is now " + outcome + " in Salesforce" : thing + " updated in Salesforce", 200);
+        Texts.put(out, "description", Texts.text(fields.get("Description")), 2000);
         ObjectNode payload = out.putObject("payload");
         if (actionId != null) {
             payload.put("actionId", actionId);
         }
         payload.set("fields", fields);
         return out;
+    }
+
+    /** Fields that say where a record stands, in order of preference (opportunity, case, lead…). */
+    private static final List<String> STATUS_FIELDS = List.of("StageName", "Status", "Rating");
+
+    /** The record's name: Name, else the subject of a case or task, else first and last name. */
+    static String name(ObjectNode fields) {
+        for (String field : List.of("Name", "Subject", "Title")) {
+            String value = Texts.text(fields.get(field));
+            if (value != null && !value.isBlank()) {
+                return field.equals("Subject") && fields.hasNonNull("CaseNumber")
+                        ? value.strip() + " (case " + Texts.text(fields.get("CaseNumber")) + ")" : value.strip();
+            }
+        }
+        String full = (Objects.toString(Texts.text(fields.get("FirstName")), "") + " "
+                + Objects.toString(Texts.text(fields.get("LastName")), "")).strip();
+        if (!full.isEmpty()) {
+            return full;
+        }
+        String caseNumber = Texts.text(fields.get("CaseNumber"));
+        return caseNumber == null ? null : "case " + caseNumber;
     }
 
     static boolean sameOrganisation(String a, String b) {

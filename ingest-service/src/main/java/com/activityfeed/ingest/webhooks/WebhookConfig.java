@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Webhook secrets and mappings per tenant, e.g. {@code ingest.webhooks.tenants.acme.github-secret}
  * (environment: {@code INGEST_WEBHOOKS_TENANTS_ACME_GITHUB_SECRET}). A source that has no setting
- * for a tenant answers 404 for it; CloudEvents need none (they carry a JWT).
+ * for a tenant answers 404 for it; CloudEvents need none (they carry a JWT). The sources read it
+ * through {@link WebhookSettings}, which checks it at start-up and puts the names that
+ * environment variables mangle (tenant ids, generic field names) back in canonical form.
  */
 @ConfigMapping(prefix = "ingest.webhooks")
 public interface WebhookConfig {
@@ -48,7 +50,8 @@ public interface WebhookConfig {
         Optional<String> items();
 
         /**
-         * Event field to JSON pointer within an item. Fields: type, title, description, source,
+         * Event field to JSON pointer within an item (from the environment the name may arrive
+         * as {@code occurred.at} or {@code occurred_at}: both mean {@code occurred-at}). Fields: type, title, description, source,
          * priority, correlation-id, occurred-at, expires-at, idempotency-key, actor-id, actor-name,
          * entity-type, entity-id, entity-name, tags, payload.
          */

@@ -47,9 +47,9 @@ public class WebhookResource {
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_XML})
     @Operation(summary = "Receive a webhook",
-            description = "github: X-Hub-Signature-256, X-GitHub-Event, X-GitHub-Delivery (the idempotency key). "
+            description = "github: X-Hub-Signature-256, X-GitHub-Event, X-GitHub-Delivery (the idempotency key); JSON or form-encoded, up to 25 MiB. "
                     + "hubspot: X-HubSpot-Signature-v3 and X-HubSpot-Request-Timestamp. "
-                    + "cloudevents: Authorization Bearer JWT (ingest for its tenant, or platform); structured, batch or binary mode; ce-id is the key. "
+                    + "cloudevents: Authorization Bearer JWT (ingest for its tenant, or platform); structured, batch or binary mode; source + id is the identity (the key is derived from both). "
                     + "salesforce: Outbound Messaging SOAP from the configured organisation; answered with the SOAP Ack. "
                     + "generic: X-Signature-256 (sha256=hex HMAC of the body), mapped by configured JSON pointers. "
                     + "Unknown source or tenant 404, bad signature 401.")
@@ -73,6 +73,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "400", description = "unreadable body or events that break the event rules")
     @APIResponse(responseCode = "401", description = "bad or missing signature, wrong Salesforce organisation, or no token (cloudevents)")
     @APIResponse(responseCode = "404", description = "unknown source, or the source is not configured for the tenant")
+    @APIResponse(responseCode = "413", description = "body over 25 MiB")
     @APIResponse(responseCode = "503", description = "Kafka did not acknowledge in time; the sender retries")
     public Response receive(@PathParam("source") String source, @PathParam("tenant") String tenant,
                             @Parameter(description = "true: answer the normalised events, publish nothing")

@@ -191,4 +191,33 @@ class EventValidatorTest {
         validator.validate(parse("{\"type\":\"A\"}"), 7, NOW, errors);
         assertThat(errors).singleElement().satisfies(e -> assertThat(e.index()).isEqualTo(7));
     }
+
+    @Test
+    void aSingleEventsFaultsCarryIndexZero() {
+        assertThat(errorsOf(parse("{\"type\":\"A\"}"))).singleElement().satisfies(e -> assertThat(e.index()).isZero());
+    }
+
+    @Test
+    void identifiersAreNeverRewrittenAControlCharacterInOneIsAFault() {
+        for (String control : List.of("\u0000", "\u0007", "\u001b", "\u007f", "\u0085", "\t", "\n")) {
+            assertThat(errorsOf(event().put("type", "badge" + control + "_earned"))).as("type with U+%04X", (int) control.charAt(0))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.field()).isEqualTo("type");
+                        assertThat(e.message()).isEqualTo("must not contain control characters");
+                    });
+        }
+        ObjectNode event = event().put("idempotencyKey", "k\u0000").put("correlationId", "c\u0007").put("source", "s\u0001")
+                .put("tenantId", "acme\u0000");
+        event.putObject("actor").put("id", "ada\u0000");
+        event.putObject("entity").put("type", "badge\u0000").put("id", "b\u0001");
+        event.putObject("change").put("field", "f\u0002");
+        assertThat(errorsOf(event)).extracting(Problem.FieldError::field).containsExactlyInAnyOrder(
+                "tenantId", "actor.id", "entity.type", "entity.id", "source", "correlationId", "change.field", "idempotencyKey");
+        assertThat(errorsOf(event().put("idempotencyKey", " k "))).singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo("must not start or end with whitespace"));
+        // Text (names, title, description) is still sanitised, not refused.
+        ObjectNode named = event();
+        named.putObject("actor").put("id", "ada").put("name", "Ada\u0000 ");
+        assertThat(errorsOf(named)).isEmpty();
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,9 +44,29 @@ class BadInputIT {
             bytes("[".repeat(5000) + "]".repeat(5000)),
             bytes("{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001)),
             new byte[]{'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+            utf8With(new byte[]{(byte) 0xC0, (byte) 0xAF}),                 // overlong
+            utf8With(new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}),    // encoded lone surrogate
+            utf8With(new byte[]{(byte) 0xE2, (byte) 0x82}),                 // truncated
+            utf8With("\\udc00".getBytes(StandardCharsets.US_ASCII)),     // escaped lone surrogate
+            bytes("{\"type\":\"a\u0000b\",\"kind\":\"x\u0007y\",\"body\":\"x\"}"),
+            bytes("payload=%7B%zz"),
+            bytes("payload=" + "%7B".repeat(3000)),
             bytes("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>"));
 
-    private static final List<String> CONTENT_TYPES = List.of("application/json", "text/plain", "application/xml");
+    private static final List<String> CONTENT_TYPES = List.of("application/json", "text/plain", "application/xml",
+            "application/x-www-form-urlencoded");
+
+    /** {"type":"a?b","title":"a?b","body":"a?b","kind":"a?b"} with ? the given bytes. */
+    private static byte[] utf8With(byte[] bad) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String field : List.of("type", "title", "body", "kind")) {
+            out.writeBytes(((out.size() == 0 ? "{\"" : ",\"") + field + "\":\"a").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(bad);
+            out.writeBytes("b\"".getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes("}".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
 
     @BeforeAll
     static void start() {
@@ -85,6 +106,37 @@ class BadInputIT {
                 }
             }
         }
+        // Signed for a tenant that has every webhook configured: every parser gets every bad body.
+        String hooks = "/api/v1/webhooks/%s/" + SystemUnderTest.WEBHOOK_TENANT + "?dryRun=true";
+        for (String type : CONTENT_TYPES) {
+            for (byte[] body : BODIES) {
+                String signature = sha256Header(SystemUnderTest.GITHUB_SECRET, body);
+                check(new Target(system.ingest, "POST", hooks.formatted("github"), null), type, body, faults,
+                        Map.of("X-GitHub-Event", "push", "X-GitHub-Delivery", UUID.randomUUID().toString(),
+                                "X-Hub-Signature-256", signature));
+                check(new Target(system.ingest, "POST", hooks.formatted("github"), null), type, body, faults,
+                        Map.of("X-GitHub-Event", "workflow_run", "X-GitHub-Delivery", UUID.randomUUID().toString(),
+                                "X-Hub-Signature-256", signature));
+                String timestamp = String.valueOf(System.currentTimeMillis());
+                check(new Target(system.ingest, "POST", hooks.formatted("hubspot"), null), type, body, faults,
+                        Map.of("X-HubSpot-Request-Timestamp", timestamp, "X-HubSpot-Signature-v3", hubspotSignature(
+                                SystemUnderTest.HUBSPOT_SECRET, "POST", system.ingest.url(hooks.formatted("hubspot")), body, timestamp)));
+                check(new Target(system.ingest, "POST", hooks.formatted("generic"), null), type, body, faults,
+                        Map.of("X-Signature-256", sha256Header(SystemUnderTest.GENERIC_SECRET, body)));
+                check(new Target(system.ingest, "POST", hooks.formatted("salesforce"), null), type, body, faults, Map.of());
+            }
+        }
+        // Invalid UTF-8 is refused, not replaced, in ingest and social alike.
+        for (int i = 14; i <= 18; i++) {
+            byte[] body = BODIES.get(i);
+            assertThat(status(new Target(system.ingest, "POST", "/api/v1/events", ingest), body)).as("ingest, body %d", i).isEqualTo(400);
+            assertThat(status(new Target(system.social, "POST", "/api/v1/chat/threads", reader), body)).as("social, body %d", i).isEqualTo(400);
+            String signature = sha256Header(SystemUnderTest.GENERIC_SECRET, body);
+            HttpResponse<String> generic = HTTP.send(HttpRequest.newBuilder(URI.create(system.ingest.url(hooks.formatted("generic"))))
+                    .header("Content-Type", "application/json").header("X-Signature-256", signature)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(generic.statusCode()).as("generic webhook, body %d", i).isEqualTo(400);
+        }
 
         List<String> badQueries = List.of(
                 "/api/v1/feed?limit=abc", "/api/v1/feed?limit=-1", "/api/v1/feed?limit=99999999999999999999",
@@ -118,9 +170,60 @@ class BadInputIT {
         assertThat(faults).isEmpty();
     }
 
+    @Test
+    void aGenericWebhookConfiguredThroughEnvironmentVariablesMapsItsFields() throws Exception {
+        // INGEST_WEBHOOKS_TENANTS__BAD_INPUT__GENERIC_FIELDS_OCCURRED_AT and _IDEMPOTENCY_KEY (SystemUnderTest)
+        String at = java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        byte[] body = bytes("{\"kind\":\"host.down\",\"at\":\"" + at + "\",\"id\":\"alert-7\"}");
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.ingest.url(
+                        "/api/v1/webhooks/generic/" + SystemUnderTest.WEBHOOK_TENANT + "?dryRun=true")))
+                .header("Content-Type", "application/json")
+                .header("X-Signature-256", sha256Header(SystemUnderTest.GENERIC_SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"type\":\"host.down\"", "\"occurredAt\":\"" + at + "\"",
+                "\"idempotencyKey\":\"alert-7\"", "\"source\":\"monitoring\"");
+    }
+
+    private static byte[] hmac(String secret, byte[]... parts) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GitHub's and the generic webhook's signature. */
+    private static String sha256Header(String secret, byte[] body) {
+        return "sha256=" + java.util.HexFormat.of().formatHex(hmac(secret, body));
+    }
+
+    /** HubSpot's v3 signature: method, URL, body and timestamp. */
+    private static String hubspotSignature(String secret, String method, String url, byte[] body, String timestamp) {
+        return java.util.Base64.getEncoder().encodeToString(hmac(secret, (method + url).getBytes(StandardCharsets.UTF_8), body,
+                timestamp.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static int status(Target target, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(target.service.url(target.path)))
+                .header("Authorization", "Bearer " + target.token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static void check(Target target, String contentType, byte[] body, List<String> faults) throws Exception {
+        check(target, contentType, body, faults, Map.of());
+    }
+
+    private static void check(Target target, String contentType, byte[] body, List<String> faults, Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.service.url(target.path)))
                 .timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
         if (target.token != null) {
             request.header("Authorization", "Bearer " + target.token);
         }
