@@ -1,6 +1,8 @@
 package com.activityfeed.feed.ingest;
 
 import com.activityfeed.messages.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +28,12 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class DeadLetterPublisher {
     private final KafkaProducer<String, String> producer;
+    private final Counter dead;
 
-    public DeadLetterPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public DeadLetterPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
+        // feed_dlq_messages_total{topic}: what an alert on poison messages watches
+        this.dead = Counter.builder("feed.dlq.messages").tag("topic", Topics.dlq(Topics.ACTIVITY_RAW))
+                .description("messages sent to a dead-letter topic").register(registry);
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -47,6 +53,7 @@ public class DeadLetterPublisher {
         dead.headers().add(Topics.HEADER_ORIGINAL_OFFSET, bytes(Long.toString(record.offset())));
         try {
             producer.send(dead).get(30, TimeUnit.SECONDS);
+            this.dead.increment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while dead-lettering", e);
