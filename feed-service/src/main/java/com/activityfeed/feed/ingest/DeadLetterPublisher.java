@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  * its origin in headers (the shared Topics.HEADER_* names), and waits for the
  * acknowledgement, so the offset is committed only once the message is safe in the DLQ.
  */
+// created at start-up, so its counter is exported (as 0) before the first message
 @ApplicationScoped
+@Startup
 public class DeadLetterPublisher {
     private final KafkaProducer<String, String> producer;
     private final Counter dead;

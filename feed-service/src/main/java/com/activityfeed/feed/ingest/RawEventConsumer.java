@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * (never skipped); when a batch keeps failing for another reason, its events are stored one by
  * one and the one that fails is dead-lettered, so one bad event cannot stall a partition.
  */
+// created at start-up, so its counter is exported (as 0) before the first message
 @ApplicationScoped
+@Startup
 public class RawEventConsumer {
     public static final String CHANNEL = "activity-raw";
     private static final Logger LOG = Logger.getLogger(RawEventConsumer.class);

@@ -190,9 +190,14 @@ class StandardClientsIT {
             return lines.stream().filter(l -> l.startsWith("EVENT ") && l.endsWith(" " + event)).count();
         }
 
+        /**
+         * The ids of the events that carry one: {@code feed.connected} and {@code feed.unread} have
+         * none (SPEC §5), and an EventSource reports the last id it saw as their {@code lastEventId}.
+         */
         List<Long> ids() {
-            return lines.stream().filter(l -> l.startsWith("EVENT ")).map(l -> l.split(" ")[1])
-                    .filter(id -> !id.equals("-")).map(Long::parseLong).toList();
+            return lines.stream().filter(l -> l.startsWith("EVENT ")).map(l -> l.split(" "))
+                    .filter(p -> !p[2].equals("feed.connected") && !p[2].equals("feed.unread") && !p[1].equals("-"))
+                    .map(p -> Long.parseLong(p[1])).toList();
         }
 
         String transcript() {
