@@ -1,8 +1,8 @@
 package com.activityfeed.web.metrics;
 
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,25 +10,28 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HistogramsOnlyTest {
-    @Test
-    void aTimerThatAsksForPercentilesGetsHistogramBucketsInstead() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private static PrometheusMeterRegistry registry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().meterFilter(new HistogramsOnly().histogramsOnly());
-        Timer timer = Timer.builder("delivery.latency").publishPercentiles(0.5, 0.95, 0.99).register(registry);
-        timer.record(Duration.ofMillis(12));
+        return registry;
+    }
 
-        HistogramSnapshot snapshot = timer.takeSnapshot();
-        assertThat(snapshot.percentileValues()).isEmpty();
-        assertThat(snapshot.histogramCounts()).isNotEmpty();
+    @Test
+    void aTimerThatAsksForPercentilesIsScrapedAsBucketsWithoutQuantiles() {
+        PrometheusMeterRegistry registry = registry();
+        Timer.builder("delivery.latency").publishPercentiles(0.5, 0.95, 0.99).register(registry).record(Duration.ofMillis(12));
+
+        String scrape = registry.scrape();
+        assertThat(scrape).contains("delivery_latency_seconds_bucket{").doesNotContain("quantile=");
+        assertThat(registry.scrape("application/openmetrics-text; version=1.0.0; charset=utf-8"))
+                .contains("# TYPE delivery_latency_seconds histogram").doesNotContain("quantile=");
     }
 
     @Test
     void aTimerWithoutPercentilesIsLeftAsItIs() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        registry.config().meterFilter(new HistogramsOnly().histogramsOnly());
-        Timer timer = Timer.builder("plain").register(registry);
-        timer.record(Duration.ofMillis(12));
+        PrometheusMeterRegistry registry = registry();
+        Timer.builder("plain").register(registry).record(Duration.ofMillis(12));
 
-        assertThat(timer.takeSnapshot().histogramCounts()).isEmpty();
+        assertThat(registry.scrape()).contains("plain_seconds_count").doesNotContain("plain_seconds_bucket");
     }
 }
