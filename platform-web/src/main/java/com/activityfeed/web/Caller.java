@@ -2,6 +2,7 @@ package com.activityfeed.web;
 
 import io.quarkus.security.identity.SecurityIdentity;
 
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -11,8 +12,9 @@ import java.util.Set;
  * @param tenant the token's {@code tenant}
  * @param name   the token's {@code name}, or the user id when absent
  * @param roles  the token's {@code groups}
+ * @param expiresAt the token's {@code exp}, null when the caller did not come from a token (a stream ticket)
  */
-public record Caller(String userId, String tenant, String name, Set<String> roles) {
+public record Caller(String userId, String tenant, String name, Set<String> roles, Instant expiresAt) {
     public static final String READER = "reader";
     public static final String INGEST = "ingest";
     public static final String PLATFORM = "platform";
@@ -22,6 +24,10 @@ public record Caller(String userId, String tenant, String name, Set<String> role
 
     public Caller {
         roles = Set.copyOf(roles);
+    }
+
+    public Caller(String userId, String tenant, String name, Set<String> roles) {
+        this(userId, tenant, name, roles, null);
     }
 
     public boolean hasRole(String role) {

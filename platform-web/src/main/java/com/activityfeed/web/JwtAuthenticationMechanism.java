@@ -43,11 +43,28 @@ public class JwtAuthenticationMechanism implements HttpAuthenticationMechanism, 
         if (header == null) {
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
-        if (header.length() < BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (!isBearer(header)) {
             return Uni.createFrom().failure(new AuthenticationFailedException("Authorization must be a Bearer token"));
         }
         String token = header.substring(BEARER.length()).trim();
         return identityProviderManager.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer")));
+    }
+
+    /**
+     * The caller of an {@code Authorization} header's bearer token, for routes outside the JAX-RS
+     * security layer (the SSE stream); the same checks as every other request.
+     *
+     * @throws JwtVerifier.InvalidTokenException when the header is not a bearer token or the token is refused
+     */
+    public Caller verifyAuthorization(String header) {
+        if (header == null || !isBearer(header)) {
+            throw new JwtVerifier.InvalidTokenException("Authorization must be a Bearer token");
+        }
+        return verifier.verify(header.substring(BEARER.length()).trim());
+    }
+
+    private static boolean isBearer(String header) {
+        return header.length() >= BEARER.length() && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
     }
 
     @Override

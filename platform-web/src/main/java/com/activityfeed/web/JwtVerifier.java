@@ -112,7 +112,7 @@ public final class JwtVerifier {
             }
         });
         String name = claims.path("name").isTextual() ? claims.get("name").asText() : sub;
-        return new Caller(sub, tenant, name, roles);
+        return new Caller(sub, tenant, name, roles, java.time.Instant.ofEpochSecond(exp.asLong()));
     }
 
     private boolean signatureValid(byte[] input, byte[] signature) {

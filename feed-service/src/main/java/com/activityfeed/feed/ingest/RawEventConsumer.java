@@ -2,8 +2,11 @@ package com.activityfeed.feed.ingest;
 
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * (never skipped); when a batch keeps failing for another reason, its events are stored one by
  * one and the one that fails is dead-lettered, so one bad event cannot stall a partition.
  */
+// created at start-up, so its counter is exported (as 0) before the first message
 @ApplicationScoped
+@Startup
 public class RawEventConsumer {
     public static final String CHANNEL = "activity-raw";
     private static final Logger LOG = Logger.getLogger(RawEventConsumer.class);
@@ -34,10 +39,14 @@ public class RawEventConsumer {
     private final EventIngestService store;
     private final DeadLetterPublisher deadLetters;
     private final CountDownLatch shutdown = new CountDownLatch(1);
+    private final Counter stored;
 
-    public RawEventConsumer(EventIngestService store, DeadLetterPublisher deadLetters) {
+    public RawEventConsumer(EventIngestService store, DeadLetterPublisher deadLetters, MeterRegistry registry) {
         this.store = store;
         this.deadLetters = deadLetters;
+        // feed_consumer_events_stored_total: the consumer's throughput (rate() of it), redeliveries included
+        this.stored = Counter.builder("feed.consumer.events.stored")
+                .description("events of activity.raw stored by the feed consumer (committed)").register(registry);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -71,6 +80,7 @@ public class RawEventConsumer {
         while (true) {
             try {
                 store.store(events);
+                stored.increment(events.size());
                 return;
             } catch (RuntimeException e) {
                 attempts++;
@@ -93,6 +103,7 @@ public class RawEventConsumer {
         for (int i = 0; i < events.size(); i++) {
             try {
                 store.store(List.of(events.get(i)));
+                stored.increment();
             } catch (RuntimeException e) {
                 if (transientFailure(e)) {
                     throw e; // the database went away meanwhile: the connector redelivers the batch

@@ -1,15 +1,17 @@
 package com.activityfeed.feed.stream;
 
 import com.activityfeed.feed.follows.FollowingStreams;
+import com.activityfeed.feed.tickets.StreamCookies;
 import com.activityfeed.feed.tickets.TicketRepository;
 import com.activityfeed.web.Caller;
-import com.activityfeed.web.JwtConfig;
+import com.activityfeed.web.JwtAuthenticationMechanism;
 import com.activityfeed.web.JwtVerifier;
 import com.activityfeed.web.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -18,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -26,27 +27,28 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/feed/stream} (SPEC §5) on Vert.x directly, for control over buffering and
- * back-pressure. Authenticates a Bearer token or a one-time {@code ?ticket=}; refusals are
- * problem+json before the stream starts.
+ * back-pressure. Authenticates a Bearer token, a one-time {@code ?ticket=}, or the stream cookie
+ * the ticket endpoint set (so a standard EventSource's automatic reconnect with its used ticket
+ * resumes); refusals are problem+json before the stream starts.
  */
 @ApplicationScoped
 public class StreamRoute {
     static final String PATH = "/api/v1/feed/stream";
     private static final Logger LOG = Logger.getLogger(StreamRoute.class);
     private static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_.-]{0,63}$");
-    private static final String BEARER = "bearer ";
 
     private final StreamHub hub;
     private final ChangeReplay replay;
     private final StreamConfig config;
     private final TicketRepository tickets;
-    private final JwtVerifier verifier;
+    private final JwtAuthenticationMechanism authentication;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final FollowingStreams following;
 
     public StreamRoute(StreamHub hub, ChangeReplay replay, StreamConfig config, TicketRepository tickets,
-                       JwtConfig jwt, ObjectMapper mapper, Vertx vertx, FollowingStreams following) {
+                       JwtAuthenticationMechanism authentication, ObjectMapper mapper, Vertx vertx,
+                       FollowingStreams following) {
         this.hub = hub;
         this.replay = replay;
         this.config = config;
@@ -54,10 +56,8 @@ public class StreamRoute {
         this.mapper = mapper;
         this.vertx = vertx;
         this.following = following;
-        // the same verification as the HTTP authentication mechanism, which this route bypasses
-        this.verifier = jwt.publicKey().filter(k -> !k.isBlank())
-                .map(key -> JwtVerifier.rs256(key, jwt.issuer(), Clock.systemUTC()))
-                .orElseGet(() -> JwtVerifier.hs256(jwt.secret().orElse(""), jwt.issuer(), Clock.systemUTC()));
+        // this route bypasses the JAX-RS security layer, so it asks the same mechanism directly
+        this.authentication = authentication;
     }
 
     void register(@Observes Router router) {
@@ -72,28 +72,27 @@ public class StreamRoute {
         HttpServerRequest request = rc.request();
         String header = request.getHeader("Authorization");
         if (header != null) {
-            if (header.length() < BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                unauthorized(rc, "Authorization must be a Bearer token");
-                return;
-            }
             try {
-                open(rc, verifier.verify(header.substring(BEARER.length()).trim()));
+                open(rc, authentication.verifyAuthorization(header));
             } catch (JwtVerifier.InvalidTokenException e) {
                 unauthorized(rc, e.getMessage());
             }
             return;
         }
         String ticket = request.getParam("ticket");
-        if (ticket == null) {
-            unauthorized(rc, "a bearer token or a stream ticket is required");
+        Cookie cookie = request.getCookie(StreamCookies.NAME);
+        String cookieValue = cookie == null ? null : cookie.getValue();
+        if (ticket == null && cookieValue == null) {
+            unauthorized(rc, "a bearer token, a stream ticket or the stream cookie is required");
             return;
         }
-        vertx.executeBlocking(() -> tickets.consume(ticket), false).onComplete(ar -> {
+        vertx.executeBlocking(() -> tickets.authenticate(ticket, cookieValue), false).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warnf("cannot check a stream ticket: %s", ar.cause().toString());
+                LOG.warnf("cannot check a stream ticket or cookie: %s", ar.cause().toString());
                 problem(rc, 503, "Service unavailable", "tickets cannot be checked right now", 1L);
             } else if (ar.result().isEmpty()) {
-                unauthorized(rc, "the stream ticket is unknown, used or expired");
+                unauthorized(rc, ticket == null ? "the stream cookie is unknown or expired"
+                        : "the stream ticket is unknown, used or expired" + (cookieValue == null ? "" : ", and so is the stream cookie"));
             } else {
                 open(rc, ar.result().get());
             }

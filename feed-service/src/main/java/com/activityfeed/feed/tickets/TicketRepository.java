@@ -23,9 +23,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Stream tickets in PostgreSQL, so that any replica accepts a ticket another one issued. A ticket
- * is consumed with one {@code DELETE … RETURNING}: two replicas racing for the same ticket cannot
- * both win. Only the ticket's SHA-256 is stored, so the table never holds a usable credential.
+ * Stream tickets and stream cookies in PostgreSQL, so that any replica accepts what another one
+ * issued. A ticket is consumed with one {@code DELETE … RETURNING}: two replicas racing for the
+ * same ticket cannot both win. A cookie is reusable until the token it was traded for expires, so
+ * a standard EventSource's automatic reconnect (same URL, used ticket) still authenticates. Only
+ * SHA-256 hashes are stored, so the tables never hold a usable credential.
  */
 @ApplicationScoped
 public class TicketRepository {
@@ -44,16 +46,60 @@ public class TicketRepository {
     public record Ticket(String ticket, Instant expiresAt) {
     }
 
+    /** A newly issued stream cookie's value and its end (the token's {@code exp}). */
+    public record StreamCookie(String value, Instant expiresAt) {
+    }
+
     public Ticket issue(Caller caller) throws SQLException {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String ticket = randomSecret();
         Instant expiresAt = clock.instant().plus(config.ttl()).truncatedTo(ChronoUnit.MILLIS);
+        insert("stream_ticket", "ticket_hash", ticket, caller, expiresAt);
+        return new Ticket(ticket, expiresAt);
+    }
+
+    /**
+     * A stream cookie for the caller, valid until the caller's token expires (never longer); empty
+     * when the caller carries no token expiry or the token has already expired.
+     */
+    public Optional<StreamCookie> issueCookie(Caller caller) throws SQLException {
+        if (caller.expiresAt() == null || !caller.expiresAt().isAfter(clock.instant())) {
+            return Optional.empty();
+        }
+        String value = randomSecret();
+        insert("stream_cookie", "cookie_hash", value, caller, caller.expiresAt());
+        return Optional.of(new StreamCookie(value, caller.expiresAt()));
+    }
+
+    /** The caller a stream cookie was issued to, or empty when it is unknown or expired. */
+    public Optional<Caller> cookie(String value) throws SQLException {
+        if (value == null || value.isEmpty() || value.length() > 128) {
+            return Optional.empty();
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO stream_ticket (ticket_hash, tenant_id, user_id, user_name, roles, expires_at)
-                     VALUES (?, ?, ?, ?, ?, ?)""")) {
-            ps.setBytes(1, hash(ticket));
+                     SELECT tenant_id, user_id, user_name, roles FROM stream_cookie
+                     WHERE cookie_hash = ? AND expires_at > now()""")) {
+            ps.setBytes(1, hash(value));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(caller(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Authenticates a stream request: a valid ticket is used up; otherwise (no ticket, or one
+     * already used by the first connection of a reconnecting EventSource) the stream cookie.
+     */
+    public Optional<Caller> authenticate(String ticket, String cookie) throws SQLException {
+        Optional<Caller> caller = ticket == null ? Optional.empty() : consume(ticket);
+        return caller.isPresent() || cookie == null ? caller : cookie(cookie);
+    }
+
+    private void insert(String table, String hashColumn, String secret, Caller caller, Instant expiresAt) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + hashColumn
+                     + ", tenant_id, user_id, user_name, roles, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setBytes(1, hash(secret));
             ps.setString(2, caller.tenant());
             ps.setString(3, caller.userId());
             ps.setString(4, caller.name());
@@ -61,7 +107,17 @@ public class TicketRepository {
             ps.setTimestamp(6, Timestamp.from(expiresAt));
             ps.executeUpdate();
         }
-        return new Ticket(ticket, expiresAt);
+    }
+
+    private static String randomSecret() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    private static Caller caller(ResultSet rs) throws SQLException {
+        Set<String> roles = new LinkedHashSet<>(List.of((String[]) rs.getArray("roles").getArray()));
+        return new Caller(rs.getString("user_id"), rs.getString("tenant_id"), rs.getString("user_name"), roles);
     }
 
     /**
@@ -81,19 +137,19 @@ public class TicketRepository {
                 if (!rs.next() || !rs.getBoolean("valid")) {
                     return Optional.empty();
                 }
-                Set<String> roles = new LinkedHashSet<>(List.of((String[]) rs.getArray("roles").getArray()));
-                return Optional.of(new Caller(rs.getString("user_id"), rs.getString("tenant_id"),
-                        rs.getString("user_name"), roles));
+                return Optional.of(caller(rs));
             }
         }
     }
 
-    /** Tickets nobody used are removed once they expired. */
+    /** Tickets nobody used and cookies whose token ended are removed once they expired. */
     @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purgeExpired() throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM stream_ticket WHERE expires_at <= now()")) {
-            ps.executeUpdate();
+             PreparedStatement tickets = c.prepareStatement("DELETE FROM stream_ticket WHERE expires_at <= now()");
+             PreparedStatement cookies = c.prepareStatement("DELETE FROM stream_cookie WHERE expires_at <= now()")) {
+            tickets.executeUpdate();
+            cookies.executeUpdate();
         }
     }
 

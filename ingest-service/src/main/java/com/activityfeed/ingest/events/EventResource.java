@@ -1,5 +1,6 @@
 package com.activityfeed.ingest.events;
 
+import com.activityfeed.ingest.openapi.EventRequest;
 import com.activityfeed.web.Caller;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -12,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -58,11 +58,12 @@ public class EventResource {
     @Operation(summary = "Post one event or a batch of up to 500",
             description = "Validated all or nothing; answers 202 once Kafka acknowledged every event.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(type = SchemaType.OBJECT),
+            schema = @Schema(oneOf = {EventRequest.class, EventRequest.Batch.class}),
             examples = {@ExampleObject(name = "single", value = SINGLE_EXAMPLE),
                     @ExampleObject(name = "batch", value = BATCH_EXAMPLE)}))
     @APIResponse(responseCode = "202", description = "accepted: ids in request order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted", value = ACCEPTED_EXAMPLE)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventService.Accepted.class),
+                    examples = @ExampleObject(name = "accepted", value = ACCEPTED_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "invalid: every fault as errors[{index, field, message}]",
             content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "invalid",
                     value = "{\"type\":\"https://activity-feed.dev/problems/400\",\"title\":\"Validation failed\",\"status\":400,"
