@@ -21,11 +21,11 @@ public interface HousekeepingConfig {
     int expiryBatch();
 
     /**
-     * How often expired events leave their tiles ({@code off} disables it): a live stream hears of an
+     * How often expired events leave their tiles ({@code 0} disables it): a live stream hears of an
      * expiry at most this long (plus the relay) after {@code expiresAt}.
      */
-    @WithDefault("500ms")
-    String expiryEvery();
+    @WithDefault("250ms")
+    Duration expiryEvery();
 
     /** How often the scheduler prunes the change log ({@code off} disables it). */
     @WithDefault("30s")
