@@ -1,5 +1,6 @@
 package com.activityfeed.feed.changes;
 
+import com.activityfeed.feed.sql.SqlArrays;
 import com.activityfeed.kafka.outbox.OutboxRelay;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.MessageCodec;
@@ -130,7 +131,7 @@ public class TenantLog {
                 seqs[i] = change.seq();
                 events[i] = change.event();
                 tileIds[i] = change.tileId();
-                types[i] = arrayLiteral(change.types());
+                types[i] = SqlArrays.literal(change.types());
                 messages[i] = MessageCodec.write(change);
             }
             try (PreparedStatement ps = connection.prepareStatement("""
@@ -194,17 +195,5 @@ public class TenantLog {
             }
         }
         return changes;
-    }
-
-    /** A PostgreSQL array literal ({@code {"a","b"}}), so a list of lists travels as one text[] parameter. */
-    static String arrayLiteral(List<String> values) {
-        StringBuilder s = new StringBuilder("{");
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                s.append(',');
-            }
-            s.append('"').append(values.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        return s.append('}').toString();
     }
 }

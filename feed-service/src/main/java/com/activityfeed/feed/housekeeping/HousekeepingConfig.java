@@ -20,7 +20,14 @@ public interface HousekeepingConfig {
     @WithDefault("500")
     int expiryBatch();
 
-    /** How often the scheduler runs housekeeping ({@code off} disables it). */
+    /**
+     * How often expired events leave their tiles ({@code 0} disables it): a live stream hears of an
+     * expiry at most this long (plus the relay) after {@code expiresAt}.
+     */
+    @WithDefault("250ms")
+    Duration expiryEvery();
+
+    /** How often the scheduler prunes the change log ({@code off} disables it). */
     @WithDefault("30s")
     String every();
 

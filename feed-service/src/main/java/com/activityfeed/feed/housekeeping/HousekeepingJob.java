@@ -6,7 +6,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 
-/** Runs housekeeping on every replica; row locks make concurrent runs safe. */
+/** Prunes the change log on every replica; concurrent runs are safe. Expiry: {@link ExpiryClock}. */
 @ApplicationScoped
 public class HousekeepingJob {
     private static final Logger LOG = Logger.getLogger(HousekeepingJob.class);
@@ -21,9 +21,6 @@ public class HousekeepingJob {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void run() {
         try {
-            while (service.expireDue(Instant.now()) > 0) {
-                // one transaction per batch, until nothing is due
-            }
             service.pruneChanges(Instant.now());
         } catch (RuntimeException e) {
             LOG.warnf("housekeeping failed, next run retries: %s", e.getMessage());

@@ -2,6 +2,7 @@ package com.activityfeed.feed.ingest;
 
 import com.activityfeed.feed.catalog.TypeCatalog;
 import com.activityfeed.feed.changes.TenantLog;
+import com.activityfeed.feed.sql.SqlArrays;
 import com.activityfeed.feed.grouping.Decision;
 import com.activityfeed.feed.grouping.EventFacts;
 import com.activityfeed.feed.grouping.GroupingEngine;
@@ -52,7 +53,10 @@ final class GroupingPass {
     private final Set<UUID> dirtyTiles = new LinkedHashSet<>();
     private final Set<UUID> deletedTiles = new LinkedHashSet<>();
     private final Map<UUID, RawEvent> batchEvents = new HashMap<>();
-    private final List<Object[]> tileAssignments = new ArrayList<>();
+    // event id -> the tile it is shown in; the last assignment of the pass wins
+    private final Map<UUID, UUID> tileAssignments = new LinkedHashMap<>();
+    // events of this pass not stored before: inserted once at flush, with their tile
+    private final Map<UUID, RawEvent> fresh = new LinkedHashMap<>();
     private final List<Object[]> aliases = new ArrayList<>();
     // social counts only go into the changes' data; read once per group and batch (a reaction meanwhile is its own change)
     private final Map<UUID, TileSocialStore.Social> socialCache = new HashMap<>();
@@ -71,8 +75,10 @@ final class GroupingPass {
     /** Stores the events not stored before and groups them; returns how many were new. */
     int apply(List<RawEvent> events) throws SQLException {
         lockTenant();
-        List<RawEvent> fresh = insertEvents(events);
-        groupLocked(fresh);
+        for (RawEvent e : notYetStored(events)) {
+            fresh.put(e.id(), e);
+        }
+        groupLocked(new ArrayList<>(fresh.values()));
         return fresh.size();
     }
 
@@ -94,38 +100,95 @@ final class GroupingPass {
         log = tools.tenantLog().lock(c, tenant);
     }
 
-    private List<RawEvent> insertEvents(List<RawEvent> events) throws SQLException {
-        List<RawEvent> fresh = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO event (id, tenant_id, type, source, priority, actor_id, actor_name, entity_type,
-                                   entity_id, entity_name, tags, occurred_at, received_at, expires_at, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING""")) {
-            for (RawEvent e : events) {
-                ps.setObject(1, e.id());
-                ps.setString(2, tenant);
-                ps.setString(3, e.type());
-                ps.setString(4, TileRows.source(e));
-                ps.setString(5, TileRows.priority(e));
-                ps.setString(6, e.actor() == null ? null : e.actor().id());
-                ps.setString(7, e.actor() == null ? null : e.actor().name());
-                ps.setString(8, e.entity() == null ? null : e.entity().type());
-                ps.setString(9, e.entity() == null ? null : e.entity().id());
-                ps.setString(10, e.entity() == null ? null : e.entity().name());
-                ps.setArray(11, c.createArrayOf("text", e.tags().toArray()));
-                ps.setTimestamp(12, Timestamp.from(e.occurredAt()));
-                ps.setTimestamp(13, Timestamp.from(e.receivedAt() == null ? e.occurredAt() : e.receivedAt()));
-                ps.setTimestamp(14, e.expiresAt() == null ? null : Timestamp.from(e.expiresAt()));
-                ps.setString(15, MessageCodec.write(e));
-                ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    fresh.add(events.get(i));
+    /** The events (first delivery of each id) the log does not hold yet: one look, however large the batch. */
+    private List<RawEvent> notYetStored(List<RawEvent> events) throws SQLException {
+        Map<UUID, RawEvent> unique = new LinkedHashMap<>();
+        events.forEach(e -> unique.putIfAbsent(e.id(), e));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM event WHERE id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", unique.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    unique.remove(rs.getObject(1, UUID.class));
                 }
             }
         }
-        return fresh;
+        return new ArrayList<>(unique.values());
+    }
+
+    /**
+     * Inserts the new events with the tile each ended in, in arrival order, as one statement (the
+     * tenant's log lock keeps another writer of the tenant out meanwhile; the conflict clause is a
+     * second line of defence against a redelivery, never the normal path).
+     */
+    private void insertFresh() throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        int n = fresh.size();
+        UUID[] ids = new UUID[n];
+        String[] types = new String[n];
+        String[] sources = new String[n];
+        String[] priorities = new String[n];
+        String[] actorIds = new String[n];
+        String[] actorNames = new String[n];
+        String[] entityTypes = new String[n];
+        String[] entityIds = new String[n];
+        String[] entityNames = new String[n];
+        String[] tags = new String[n];
+        Timestamp[] occurred = new Timestamp[n];
+        Timestamp[] received = new Timestamp[n];
+        Timestamp[] expires = new Timestamp[n];
+        UUID[] tileIds = new UUID[n];
+        String[] bodies = new String[n];
+        int i = 0;
+        for (RawEvent e : fresh.values()) {
+            ids[i] = e.id();
+            types[i] = e.type();
+            sources[i] = TileRows.source(e);
+            priorities[i] = TileRows.priority(e);
+            actorIds[i] = e.actor() == null ? null : e.actor().id();
+            actorNames[i] = e.actor() == null ? null : e.actor().name();
+            entityTypes[i] = e.entity() == null ? null : e.entity().type();
+            entityIds[i] = e.entity() == null ? null : e.entity().id();
+            entityNames[i] = e.entity() == null ? null : e.entity().name();
+            tags[i] = SqlArrays.literal(e.tags());
+            occurred[i] = Timestamp.from(e.occurredAt());
+            received[i] = Timestamp.from(e.receivedAt() == null ? e.occurredAt() : e.receivedAt());
+            expires[i] = e.expiresAt() == null ? null : Timestamp.from(e.expiresAt());
+            tileIds[i] = tileAssignments.remove(e.id());
+            bodies[i] = MessageCodec.write(e);
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO event (id, tenant_id, type, source, priority, actor_id, actor_name, entity_type,
+                                   entity_id, entity_name, tags, occurred_at, received_at, expires_at, tile_id, body)
+                SELECT u.id, ?, u.type, u.source, u.priority, u.actor_id, u.actor_name, u.entity_type, u.entity_id,
+                       u.entity_name, u.tags::text[], u.occurred_at, u.received_at, u.expires_at, u.tile_id, u.body::jsonb
+                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::uuid[],
+                            ?::text[])
+                     WITH ORDINALITY AS u(id, type, source, priority, actor_id, actor_name, entity_type, entity_id,
+                                          entity_name, tags, occurred_at, received_at, expires_at, tile_id, body, ord)
+                ORDER BY u.ord
+                ON CONFLICT (id) DO NOTHING""")) {
+            ps.setString(1, tenant);
+            ps.setArray(2, c.createArrayOf("uuid", ids));
+            ps.setArray(3, c.createArrayOf("text", types));
+            ps.setArray(4, c.createArrayOf("text", sources));
+            ps.setArray(5, c.createArrayOf("text", priorities));
+            ps.setArray(6, c.createArrayOf("text", actorIds));
+            ps.setArray(7, c.createArrayOf("text", actorNames));
+            ps.setArray(8, c.createArrayOf("text", entityTypes));
+            ps.setArray(9, c.createArrayOf("text", entityIds));
+            ps.setArray(10, c.createArrayOf("text", entityNames));
+            ps.setArray(11, c.createArrayOf("text", tags));
+            ps.setArray(12, c.createArrayOf("timestamptz", occurred));
+            ps.setArray(13, c.createArrayOf("timestamptz", received));
+            ps.setArray(14, c.createArrayOf("timestamptz", expires));
+            ps.setArray(15, c.createArrayOf("uuid", tileIds));
+            ps.setArray(16, c.createArrayOf("text", bodies));
+            ps.executeUpdate();
+        }
     }
 
     private void groupOne(RawEvent e) throws SQLException {
@@ -151,7 +214,7 @@ final class GroupingPass {
     private void createSingle(RawEvent e) throws SQLException {
         TileRow t = TileRows.single(tenant, e, tools.builder());
         put(t);
-        tileAssignments.add(new Object[]{e.id(), e.id()});
+        tileAssignments.put(e.id(), e.id());
         long seq = append(FeedEvents.TILE_CREATED, t, null, e,
                 n -> TileJson.shared(t.body, TileSocialStore.Social.NONE, n, n));
         t.contentSeq = seq;
@@ -172,7 +235,7 @@ final class GroupingPass {
         }
         TileRow g = TileRows.group(tenant, groupId, members, tools.builder());
         for (RawEvent m : members) {
-            tileAssignments.add(new Object[]{m.id(), groupId});
+            tileAssignments.put(m.id(), groupId);
             aliases.add(new Object[]{m.id(), groupId});
         }
         put(g);
@@ -202,7 +265,7 @@ final class GroupingPass {
         }
         TileRows.grow(g, e, tools.builder());
         put(g);
-        tileAssignments.add(new Object[]{e.id(), groupId});
+        tileAssignments.put(e.id(), groupId);
         aliases.add(new Object[]{e.id(), groupId});
         TileSocialStore.Social counts = socialOf(groupId);
         long seq = append(FeedEvents.TILE_UPDATED, g, null, e, n -> TileJson.shared(g.body, counts, n, n));
@@ -279,13 +342,16 @@ final class GroupingPass {
         List<TileRow> dirty = new ArrayList<>();
         dirtyTiles.forEach(id -> dirty.add(tileCache.get(id)));
         tools.tiles().upsert(c, dirty);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE event SET tile_id = ? WHERE id = ?")) {
-            for (Object[] a : tileAssignments) {
-                ps.setObject(1, a[1]);
-                ps.setObject(2, a[0]);
-                ps.addBatch();
+        insertFresh();
+        // events stored by earlier passes that moved (folded into a group, or regrouped by a rebuild)
+        if (!tileAssignments.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE event e SET tile_id = u.tile_id FROM unnest(?::uuid[], ?::uuid[]) AS u(id, tile_id)
+                    WHERE e.id = u.id""")) {
+                ps.setArray(1, c.createArrayOf("uuid", tileAssignments.keySet().toArray()));
+                ps.setArray(2, c.createArrayOf("uuid", tileAssignments.values().toArray()));
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
         List<WindowState> changed = new ArrayList<>();
         dirtyWindows.forEach(k -> changed.add(windowCache.get(k)));

@@ -2,7 +2,9 @@ package com.activityfeed.feed.stream;
 
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.Topics;
+import com.activityfeed.kafka.HopLatency;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,6 +42,7 @@ public class ChangeFanoutConsumer {
     private final StreamHub hub;
     private final Map<String, Object> kafkaConfig;
     private final Counter malformed;
+    private final Timer publishedToFanout;
     private final String groupId = "feed-stream-" + UUID.randomUUID();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Semaphore stopping = new Semaphore(0);
@@ -53,6 +56,7 @@ public class ChangeFanoutConsumer {
         this.kafkaConfig = kafkaConfig;
         this.malformed = Counter.builder("feed.stream.changes.malformed")
                 .description("feed.changes records the stream could not read").register(registry);
+        this.publishedToFanout = HopLatency.timer(registry, "published_to_fanout");
     }
 
     void start(@Observes StartupEvent event) {
@@ -100,6 +104,7 @@ public class ChangeFanoutConsumer {
                         assign();
                     }
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                        HopLatency.recordSince(publishedToFanout, record.timestamp());
                         try {
                             hub.publish(MessageCodec.readFeedChange(record.value()));
                         } catch (MessageCodec.MalformedMessageException e) {

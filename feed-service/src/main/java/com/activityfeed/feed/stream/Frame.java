@@ -8,13 +8,14 @@ import java.util.Set;
 
 /**
  * A change as it goes on the wire, encoded once and written to every subscriber that wants it.
- * {@code seq} 0 marks a user notice, which carries no {@code id}.
+ * {@code seq} 0 marks a user notice, which carries no {@code id}. {@code madeAt} ({@link System#nanoTime})
+ * times the {@code fanout_to_written} hop of a live change.
  */
-record Frame(FeedChange change, Buffer bytes) {
+record Frame(FeedChange change, Buffer bytes, long madeAt) {
 
     static Frame of(FeedChange change) {
         String data = change.data() == null ? "{}" : MessageCodec.write(change.data());
-        return new Frame(change, encode(change.seq() > 0 ? change.seq() : null, change.event(), data));
+        return new Frame(change, encode(change.seq() > 0 ? change.seq() : null, change.event(), data), System.nanoTime());
     }
 
     static Buffer encode(Long id, String event, String data) {

@@ -1,6 +1,7 @@
 package com.activityfeed.feed.stream;
 
 import com.activityfeed.messages.FeedChange;
+import com.activityfeed.kafka.HopLatency;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,7 @@ public class StreamHub {
     private final Counter cutOff;
     private final Timer latency;
     private final Timer fanoutLatency;
+    private final Timer fanoutToWritten;
 
     public StreamHub(StreamConfig config, MeterRegistry registry) {
         this.config = config;
@@ -50,6 +52,7 @@ public class StreamHub {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
+        this.fanoutToWritten = HopLatency.timer(registry, "fanout_to_written");
     }
 
     /** Takes one of the user's connection slots; false when the user holds the maximum already. */
@@ -120,6 +123,7 @@ public class StreamHub {
         if (!live) {
             return;
         }
+        fanoutToWritten.record(System.nanoTime() - frame.madeAt(), java.util.concurrent.TimeUnit.NANOSECONDS);
         Instant now = Instant.now();
         Instant source = frame.change().sourceAt();
         if (source != null) {

@@ -9,6 +9,8 @@ import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.InfraTestResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +35,13 @@ import static org.awaitility.Awaitility.await;
         initArgs = @ResourceArg(name = "database", value = "feed"))
 class ChangeRelayTest {
     private final EventIngestService store;
+    private final TenantLog tenantLog;
+    private final AgroalDataSource dataSource;
 
-    ChangeRelayTest(EventIngestService store) {
+    ChangeRelayTest(EventIngestService store, TenantLog tenantLog, AgroalDataSource dataSource) {
         this.store = store;
+        this.tenantLog = tenantLog;
+        this.dataSource = dataSource;
     }
 
     @Test
@@ -70,5 +77,67 @@ class ChangeRelayTest {
             assertThat(mine).extracting(FeedChange::tileId).containsExactlyElementsOf(ids);
             assertThat(mine).allSatisfy(c -> assertThat(c.event()).isEqualTo(FeedEvents.TILE_CREATED));
         }
+    }
+
+    @Test
+    void anotherTenantsChangeGoesOutWhileOneTenantHasALargeBacklog() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // names that sort the busy tenant first, as the old "ORDER BY tenant_id, seq" relay favoured it
+        String busy = "fair-a-" + run;
+        String quiet = "fair-b-" + run;
+        int backlog = 20_000;
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(Topics.FEED_CHANGES));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                return !consumer.assignment().isEmpty();
+            });
+            appendInOneTransaction(busy, backlog);
+            appendInOneTransaction(quiet, 1);
+
+            long quietAt = -1;
+            long busyLastAt = -1;
+            int busySeen = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while ((quietAt < 0 || busySeen < backlog) && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    if (quiet.equals(r.key())) {
+                        quietAt = r.timestamp();
+                    } else if (busy.equals(r.key())) {
+                        busySeen++;
+                        busyLastAt = Math.max(busyLastAt, r.timestamp());
+                    }
+                }
+            }
+            assertThat(quietAt).as("the quiet tenant's change was relayed").isPositive();
+            assertThat(busySeen).isEqualTo(backlog);
+            // the quiet tenant did not wait for the busy tenant's backlog to drain
+            assertThat(quietAt).isLessThan(busyLastAt);
+        }
+    }
+
+    private void appendInOneTransaction(String tenant, int count) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection()) {
+                TenantLog.Appender log = tenantLog.lock(c, tenant);
+                for (int i = 0; i < count; i++) {
+                    log.add(new TenantLog.Entry(FeedEvents.TILE_CREATED, UUID.randomUUID(), null, null,
+                            List.of("badge_earned"), Instant.now(), null));
+                }
+                log.flush();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "relay-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
     }
 }

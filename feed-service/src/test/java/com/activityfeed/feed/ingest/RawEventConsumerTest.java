@@ -2,10 +2,12 @@ package com.activityfeed.feed.ingest;
 
 import com.activityfeed.feed.TestEvents;
 import com.activityfeed.messages.MessageCodec;
+import com.activityfeed.messages.Priority;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.InfraTestResource;
+import com.activityfeed.testsupport.infra.PostgresServer;
 import com.activityfeed.testsupport.infra.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -21,6 +23,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,6 +90,111 @@ class RawEventConsumerTest {
                     .contains("RawEvent needs id");
             assertThat(new String(mine.getFirst().headers().lastHeader(Topics.HEADER_ORIGINAL_TOPIC).value(),
                     StandardCharsets.UTF_8)).isEqualTo(Topics.ACTIVITY_RAW);
+        }
+    }
+
+    @Test
+    void aReadOnlyDatabaseStallsTheConsumerVisiblyAndNothingIsDeadLetteredOrLost() throws Exception {
+        String tenant = TestEvents.tenant("readonly");
+        Instant t0 = Instant.now().minusSeconds(60);
+        List<RawEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(TestEvents.event(tenant, "badge_earned", t0.plusSeconds(i)).priority(Priority.HIGH).build());
+        }
+        // what a replica that became read-only after a failover answers: SQLState 25006 on every write
+        readOnly(true);
+        try {
+            send(tenant, events.stream().map(MessageCodec::write).toList());
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(metric("pipeline_consumer_stalled{channel=\"activity-raw\"}")).isEqualTo(1.0);
+                assertThat(metric("pipeline_consumer_retries_total{channel=\"activity-raw\"}")).isGreaterThan(0.0);
+                given().when().get("/q/health/ready").then().statusCode(503)
+                        .body(org.hamcrest.Matchers.containsString("stalled"));
+            });
+        } finally {
+            readOnly(false);
+        }
+        String token = TestTokens.reader(tenant, "u");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token).when()
+                .get("/api/v1/feed").then().statusCode(200).body("items.size()", org.hamcrest.Matchers.equalTo(3)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(metric("pipeline_consumer_stalled{channel=\"activity-raw\"}")).isEqualTo(0.0);
+            given().when().get("/q/health/ready").then().statusCode(200);
+        });
+        assertThat(deadLettered(tenant, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    @Test
+    void onlyTheRecordWhoseDataTheDatabaseRefusesIsDeadLetteredTheRestOfItsBatchIsStored() throws Exception {
+        String tenant = TestEvents.tenant("nul");
+        Instant t0 = Instant.now().minusSeconds(60);
+        RawEvent before = TestEvents.event(tenant, "badge_earned", t0).priority(Priority.HIGH).build();
+        // a NUL character is valid JSON, but PostgreSQL text and jsonb refuse it (SQLState class 22)
+        RawEvent refused = TestEvents.event(tenant, "badge_earned", t0.plusSeconds(1)).priority(Priority.HIGH)
+                .title("nul \u0000 inside").build();
+        RawEvent after = TestEvents.event(tenant, "badge_earned", t0.plusSeconds(2)).priority(Priority.HIGH).build();
+        send(tenant, List.of(MessageCodec.write(before), MessageCodec.write(refused), MessageCodec.write(after)));
+
+        String token = TestTokens.reader(tenant, "u");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token).when()
+                .get("/api/v1/feed").then().statusCode(200).body("items.id", org.hamcrest.Matchers.containsInAnyOrder(
+                        before.id().toString(), after.id().toString())));
+        List<ConsumerRecord<String, String>> dead = deadLettered(tenant, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getFirst().value()).isEqualTo(MessageCodec.write(refused));
+    }
+
+    private static void send(String tenant, List<String> values) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>(Topics.ACTIVITY_RAW, tenant, value));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void readOnly(boolean on) throws Exception {
+        try (Connection c = DriverManager.getConnection(Infra.shared().jdbcUrl("feed"), PostgresServer.USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off");
+            s.execute(on ? "ALTER SYSTEM SET default_transaction_read_only = on" : "ALTER SYSTEM RESET default_transaction_read_only");
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    private static double metric(String series) {
+        String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return body.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim())).orElse(Double.NaN);
+    }
+
+    private static List<ConsumerRecord<String, String>> deadLettered(String tenant, Duration within) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            consumer.subscribe(List.of(Topics.dlq(Topics.ACTIVITY_RAW)));
+            List<ConsumerRecord<String, String>> mine = new ArrayList<>();
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline && mine.isEmpty()) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (tenant.equals(r.key())) {
+                        mine.add(r);
+                    }
+                });
+            }
+            // whatever else arrived for the tenant within a moment more
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                if (tenant.equals(r.key())) {
+                    mine.add(r);
+                }
+            });
+            return mine;
         }
     }
 }

@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -197,12 +195,11 @@ public final class OutboxRelay {
 
     /** Waits for the relay lock at most a poll interval: the holder's round usually ends well before. */
     private boolean lock(Connection c) throws SQLException {
-        try (PreparedStatement timeout = c.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
-            timeout.setString(1, Math.max(1, config.pollInterval().toMillis()) + "ms");
-            timeout.execute();
-        }
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, use.lockKey());
+        // one round trip: the timeout is set (for this transaction) before the lock is asked for
+        try (PreparedStatement lock = c.prepareStatement(
+                "SELECT set_config('lock_timeout', ?, true), pg_advisory_xact_lock(?)")) {
+            lock.setString(1, Math.max(1, config.pollInterval().toMillis()) + "ms");
+            lock.setLong(2, use.lockKey());
             lock.execute();
             return true;
         } catch (SQLException e) {

@@ -6,6 +6,7 @@ import com.activityfeed.messages.Topics;
 import com.activityfeed.social.Fixtures;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.InfraTestResource;
+import com.activityfeed.testsupport.infra.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,6 +15,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static com.activityfeed.social.Fixtures.as;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -66,6 +71,64 @@ class TileProjectionConsumerTest {
                 return !dead.isEmpty();
             });
             assertThat(dead).containsExactly("{\"v\":2,\"tenantId\":\"" + tenant + "\"}");
+        }
+    }
+
+    @Test
+    void aReadOnlyDatabaseForLongerThanAnyRetryWindowStallsTheProjectionVisiblyAndDeadLettersNothing() throws Exception {
+        String tenant = Fixtures.tenant();
+        UUID tile = UUID.randomUUID();
+        readOnly(true);
+        try {
+            Fixtures.announce(tenant, FeedEvents.TILE_CREATED, tile, new TileRef(tile, "single", List.of("ada")), null);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(metrics()).contains("pipeline_consumer_stalled{channel=\"feed-changes\"} 1.0");
+                given().when().get("/q/health/ready").then().statusCode(503);
+            });
+            // longer than the 45 s after which valid changes used to be dead-lettered
+            long until = System.nanoTime() + Duration.ofSeconds(50).toNanos();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> System.nanoTime() >= until);
+        } finally {
+            readOnly(false);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                as(tenant, "grace").put("/api/v1/tiles/{t}/reactions/hype", tile).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(metrics()).contains("pipeline_consumer_stalled{channel=\"feed-changes\"} 0.0");
+            given().when().get("/q/health/ready").then().statusCode(200);
+        });
+        try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.dlq(Topics.FEED_CHANGES)));
+            List<String> dead = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (tenant.equals(r.key())) {
+                        dead.add(r.value());
+                    }
+                });
+            }
+            assertThat(dead).isEmpty();
+        }
+    }
+
+    private static String metrics() {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** What a replica that became read-only after a failover answers: SQLState 25006 on every write. */
+    private static void readOnly(boolean on) throws Exception {
+        try (Connection c = DriverManager.getConnection(Infra.shared().jdbcUrl("social"), PostgresServer.USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off");
+            s.execute(on ? "ALTER SYSTEM SET default_transaction_read_only = on"
+                    : "ALTER SYSTEM RESET default_transaction_read_only");
+            s.execute("SELECT pg_reload_conf()");
         }
     }
 }

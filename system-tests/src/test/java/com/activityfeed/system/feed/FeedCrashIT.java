@@ -2,17 +2,14 @@ package com.activityfeed.system.feed;
 
 import com.activityfeed.system.SystemUnderTest;
 import com.activityfeed.testsupport.infra.TestTokens;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,12 +59,12 @@ class FeedCrashIT {
         }
         assertThat(accepted).hasSize(BATCHES * BATCH_SIZE);
 
-        String reader = TestTokens.reader(tenant, "grace");
+        FeedLoad feed = new FeedLoad(system, tenant, BATCH_SIZE);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(eventLogIds(reader)).hasSize(accepted.size()));
-        List<String> logged = eventLogIds(reader);
+                .untilAsserted(() -> assertThat(feed.eventLogIds()).hasSize(accepted.size()));
+        List<String> logged = feed.eventLogIds();
         assertThat(logged).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
-        List<String> tiles = tileIds(reader);
+        List<String> tiles = feed.tileIds();
         assertThat(tiles).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(accepted);
     }
 
@@ -90,38 +87,5 @@ class FeedCrashIT {
             JSON.readTree(response.body()).path("events").forEach(e -> ids.add(e.path("id").asText()));
             return ids;
         }
-    }
-
-    private static List<String> eventLogIds(String token) throws Exception {
-        List<String> ids = new ArrayList<>();
-        String cursor = null;
-        while (true) {
-            JsonNode page = get(token, "/api/v1/feed/events?limit=500"
-                    + (cursor == null ? "" : "&since=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-            page.path("items").forEach(e -> ids.add(e.path("id").asText()));
-            if (page.path("items").isEmpty()) {
-                return ids;
-            }
-            cursor = page.path("nextCursor").asText();
-        }
-    }
-
-    private static List<String> tileIds(String token) throws Exception {
-        List<String> ids = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = get(token, "/api/v1/feed?limit=100"
-                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
-            page.path("items").forEach(t -> ids.add(t.path("id").asText()));
-            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
-        } while (cursor != null);
-        return ids;
-    }
-
-    private static JsonNode get(String token, String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(system.feed.url(path)))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + " " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
     }
 }

@@ -32,9 +32,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Bursts posted through ingest, over the real broker and database, come back as grouped tiles:
  * every filter pages through the whole feed with no tile missing or repeated, another tenant sees
- * none of it, and unread counts follow reads and growth. Expected results are computed from the
- * raw event log as the feed stored it, so fields ingest does not pass on yet (source, priority,
- * tags) are checked against what was actually stored.
+ * none of it, and unread counts follow reads and growth. Expected results are computed from what
+ * the test posted, never from what the feed stored, so ingest dropping a field (source, priority,
+ * tags, entity) or the feed grouping what it must not (urgent events inside one window) fails it.
  */
 class FeedEndToEndIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -102,18 +102,27 @@ class FeedEndToEndIT {
         Instant base = Instant.now().minus(4, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
         String[] actors = {"ada", "bob", "cy"};
         int n = 0;
+        // what was posted, by event id, in order; the expected tiles are built from it alone
+        Map<String, ObjectNode> posted = new LinkedHashMap<>();
         // a burst of ten badges within a minute: one group
+        List<String> badges = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            post(tenant, event("badge_earned", base.plusSeconds(i * 5L), actors[n++ % 3], "api", "normal"));
+            ObjectNode e = event("badge_earned", base.plusSeconds(i * 5L), actors[n++ % 3], "api", "normal");
+            String id = post(tenant, e);
+            posted.put(id, e);
+            badges.add(id);
         }
         // twenty deploys ten minutes apart: twenty singles
         for (int i = 0; i < 20; i++) {
-            post(tenant, event("deploy.finished", base.plus(10L * i, ChronoUnit.MINUTES), actors[n++ % 3], "github", "normal"));
+            ObjectNode e = event("deploy.finished", base.plus(10L * i, ChronoUnit.MINUTES), actors[n++ % 3], "github", "normal");
+            posted.put(post(tenant, e), e);
         }
-        // five urgent rank-ups ten minutes apart: singles (whether or not ingest passes the priority on yet;
-        // that urgent events never group is covered by GroupingEngineTest and FeedResourceTest)
+        // five urgent rank-ups inside one window (twenty seconds apart): urgent events are never grouped,
+        // so they stay five singles; dropping the priority on the way would fold them into a group
         for (int i = 0; i < 5; i++) {
-            post(tenant, event("xp_rank_up", base.plus(3L + 10L * i, ChronoUnit.MINUTES), actors[n++ % 3], "api", "urgent"));
+            ObjectNode e = event("xp_rank_up", base.plus(3L, ChronoUnit.MINUTES).plusSeconds(20L * i), actors[n++ % 3],
+                    "api", "urgent");
+            posted.put(post(tenant, e), e);
         }
         // five status changes of two leads, tagged, ten minutes apart
         for (int i = 0; i < 5; i++) {
@@ -121,7 +130,7 @@ class FeedEndToEndIT {
                     "salesforce", "normal");
             e.putObject("entity").put("type", "lead").put("id", i % 2 == 0 ? "L1" : "L2").put("name", "Lead");
             e.putArray("tags").add("crm");
-            post(tenant, e);
+            posted.put(post(tenant, e), e);
         }
         String otherTenant = "e2e-other-" + UUID.randomUUID().toString().substring(0, 8);
         post(otherTenant, event("badge_earned", base, "zed", "api", "normal"));
@@ -129,11 +138,28 @@ class FeedEndToEndIT {
         String reader = TestTokens.reader(tenant, "rita");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(get(reader, "/api/v1/feed/events?limit=500").path("items").size()).isEqualTo(40));
-        JsonNode log = get(reader, "/api/v1/feed/events?limit=500").path("items");
+        // the group's id is name-based on its first member; any member's id answers the group
+        String group = get(reader, "/api/v1/feed/tiles/" + badges.getFirst()).path("id").asText();
         Map<String, List<JsonNode>> membersByTile = new LinkedHashMap<>();
-        log.forEach(e -> membersByTile.computeIfAbsent(e.path("tileId").asText(), k -> new ArrayList<>()).add(e));
+        posted.forEach((id, e) -> membersByTile.computeIfAbsent(badges.contains(id) ? group : id,
+                k -> new ArrayList<>()).add(e));
         assertThat(membersByTile).hasSize(1 + 20 + 5 + 5);
-        assertThat(membersByTile.values()).anySatisfy(m -> assertThat(m).hasSize(10));
+        // the feed grouped exactly so, and stored every field that was posted
+        Map<String, List<String>> stored = new LinkedHashMap<>();
+        get(reader, "/api/v1/feed/events?limit=500").path("items").forEach(e -> {
+            stored.computeIfAbsent(e.path("tileId").asText(), k -> new ArrayList<>()).add(e.path("id").asText());
+            ObjectNode sent = posted.get(e.path("id").asText());
+            assertThat(sent).as("an event the test posted").isNotNull();
+            assertThat(e.path("source").asText()).isEqualTo(sent.path("source").asText());
+            assertThat(e.path("priority").asText()).isEqualTo(sent.path("priority").asText());
+            assertThat(e.path("tags")).isEqualTo(sent.has("tags") ? sent.path("tags") : JSON.createArrayNode());
+            assertThat(e.path("entity").path("id").asText()).isEqualTo(sent.path("entity").path("id").asText());
+        });
+        assertThat(stored.keySet()).isEqualTo(membersByTile.keySet());
+        assertThat(stored.get(group)).containsExactlyInAnyOrderElementsOf(badges);
+        JsonNode groupTile = get(reader, "/api/v1/feed/tiles/" + group);
+        assertThat(groupTile.path("kind").asText()).isEqualTo("group");
+        assertThat(groupTile.path("count").asInt()).isEqualTo(10);
 
         Map<String, Predicate<JsonNode>> filters = new LinkedHashMap<>();
         filters.put("", e -> true);
@@ -150,13 +176,15 @@ class FeedEndToEndIT {
                     return !at.isBefore(base.plus(60, ChronoUnit.MINUTES)) && at.isBefore(base.plus(120, ChronoUnit.MINUTES));
                 });
         filters.put("source=salesforce&tags=crm&actorId=bob", e -> e.path("source").asText().equals("salesforce")
-                && e.path("actor").path("id").asText().equals("bob"));
+                && e.path("tags").toString().contains("\"crm\"") && e.path("actor").path("id").asText().equals("bob"));
         filters.put("unread=true", e -> true);
         for (Map.Entry<String, Predicate<JsonNode>> f : filters.entrySet()) {
             Set<String> expected = new HashSet<>();
             membersByTile.forEach((tile, members) -> {
                 // a group matches when any member matches; the from/to range is on the tile's (first member's) time
-                boolean matches = f.getKey().startsWith("from=") ? f.getValue().test(members.getFirst())
+                JsonNode first = members.stream().min(java.util.Comparator.comparing(e -> Instant.parse(
+                        e.path("occurredAt").asText()))).orElseThrow();
+                boolean matches = f.getKey().startsWith("from=") ? f.getValue().test(first)
                         : members.stream().anyMatch(f.getValue());
                 if (matches) {
                     expected.add(tile);
