@@ -28,7 +28,8 @@ import java.util.UUID;
  * and their reaction-limit grants dropped. Each tile whose counts change gets the usual
  * {@code social.updates} (reaction.updated with the new totals, comment.deleted with the new
  * count) so clients follow live; those updates name the erased actor, never the person. The tile
- * projection is left alone: feed-service's rewritten tiles reach it on feed.changes. A tenant's
+ * projection follows feed-service's rewritten tiles on feed.changes; only folded singles, which the
+ * feed never announces again, get the erased actor here. A tenant's
  * erasure deletes every row of the tenant, the outbox included. Doing it again changes nothing.
  */
 @ApplicationScoped
@@ -79,6 +80,16 @@ public class SocialEraser {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM reaction_grant WHERE tenant_id = ? AND user_id = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, userId);
+            ps.executeUpdate();
+        }
+        // Tiles the feed still shows are rewritten there and reach the projection on feed.changes; a
+        // single folded into a group before the erasure is never announced again, so its actor goes here.
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE tile SET actor_ids = array_replace(actor_ids, ?, ?) WHERE tenant_id = ? AND ? = ANY (actor_ids)""")) {
+            ps.setString(1, userId);
+            ps.setString(2, ERASED_ID);
+            ps.setString(3, tenant);
+            ps.setString(4, userId);
             ps.executeUpdate();
         }
         LOG.infof("erased a user of tenant %s: %d reactions, %d comments, %d chat messages", tenant, reactions,
