@@ -85,7 +85,7 @@ public class ErasureService {
     /** Records feed-service's part as done (the caller's transaction, with the erasure itself). */
     @Transactional(Transactional.TxType.MANDATORY)
     public void feedDone(UUID id) {
-        ErasureRecord r = ErasureRecord.findById(id);
+        ErasureRecord r = locked(id);
         if (r != null && r.feedDoneAt == null) {
             r.feedDoneAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             r.completeIfAllDone();
@@ -96,7 +96,7 @@ public class ErasureService {
     /** Records a service's report; a repeated or unknown one changes nothing. */
     @Transactional
     public void serviceDone(UUID id, String service, Instant at) {
-        ErasureRecord r = ErasureRecord.findById(id);
+        ErasureRecord r = locked(id);
         if (r == null) {
             LOG.warnf("erasure result for unknown erasure %s from %s ignored", id, service);
             return;
@@ -106,6 +106,15 @@ public class ErasureService {
             r.completeIfAllDone();
             LOG.infof("erasure %s: social done%s", id, r.done() ? ", erasure complete" : "");
         }
+    }
+
+    /**
+     * The record, row-locked until commit: feed's part and social's report may land at the same
+     * moment, and each must see the other's completion (or one would overwrite it and the record
+     * would never complete).
+     */
+    private static ErasureRecord locked(UUID id) {
+        return ErasureRecord.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     }
 
     /** Re-sends requests never acknowledged by Kafka, or pending longer than {@link ErasureConfig#resendAfter()}. */
