@@ -58,6 +58,24 @@ public final class MessageCodec {
         return update;
     }
 
+    public static ErasureRequest readErasureRequest(String json) {
+        ErasureRequest request = read(json, ErasureRequest.class);
+        requireVersion(request.v(), ErasureRequest.VERSION, "ErasureRequest");
+        require(request.id() != null && request.tenantId() != null && request.requestedAt() != null
+                        && (ErasureRequest.TENANT.equals(request.scope())
+                        || (ErasureRequest.USER.equals(request.scope()) && request.userId() != null)),
+                "ErasureRequest needs id, tenantId, requestedAt and scope tenant, or scope user and a userId");
+        return request;
+    }
+
+    public static ErasureResult readErasureResult(String json) {
+        ErasureResult result = read(json, ErasureResult.class);
+        requireVersion(result.v(), ErasureResult.VERSION, "ErasureResult");
+        require(result.id() != null && result.tenantId() != null && result.service() != null
+                && result.completedAt() != null, "ErasureResult needs id, tenantId, service and completedAt");
+        return result;
+    }
+
     private static <T> T read(String json, Class<T> type) {
         if (json == null || json.isBlank()) {
             throw new MalformedMessageException("empty " + type.getSimpleName() + " message");

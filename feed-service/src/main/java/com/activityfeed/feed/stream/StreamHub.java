@@ -108,6 +108,25 @@ public class StreamHub {
         }
     }
 
+    /**
+     * Closes the open streams of a user ({@code userId} null: of the whole tenant) on this replica,
+     * after an erasure; returns how many.
+     */
+    public int close(String tenant, String userId) {
+        Set<Subscription> subscribers = byTenant.get(tenant);
+        if (subscribers == null) {
+            return 0;
+        }
+        int closed = 0;
+        for (Subscription subscription : subscribers) {
+            if (userId == null || userId.equals(subscription.userId())) {
+                subscription.close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** Open streams on this replica. */
     public int openConnections() {
         return open.get();

@@ -354,6 +354,14 @@ final class Subscription {
         });
     }
 
+    /** Ends the stream at once (the user or tenant was erased); any thread. */
+    void close() {
+        context.runOnContext(v -> {
+            release();
+            request.connection().close();
+        });
+    }
+
     /** Gives back everything the stream holds: idempotent, on the event loop. */
     private void release() {
         synchronized (lock) {
