@@ -311,12 +311,12 @@ class WebhookResourceTest {
                 form.getBytes(StandardCharsets.US_ASCII));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(io.restassured.path.json.JsonPath.from(response.body()).getString("events[0].title"))
-                .isEqualTo("Codertocat added label bug to pull request #2: Update the README with new information.");
+                .isEqualTo("ada-l added label invoicing to pull request #42: Export invoices as CSV");
     }
 
     /** A delivery of exactly {@code size} bytes: a GitHub push padded with spaces, JSON or form-encoded. */
     private static byte[] padded(boolean asForm, int size) {
-        String json = sample("github/push/with-new-branch.payload.json").strip();
+        String json = sample("github/push/branch-created.json").strip();
         String start = asForm ? "payload=" + java.net.URLEncoder.encode(json.substring(0, json.length() - 1), StandardCharsets.UTF_8)
                 : json.substring(0, json.length() - 1);
         String end = asForm ? "%7D" : "}";
@@ -334,7 +334,7 @@ class WebhookResourceTest {
         int limit = 25 * 1024 * 1024;
         var form = postGithub("application/x-www-form-urlencoded", padded(true, limit));
         assertThat(form.statusCode()).as(form.body()).isEqualTo(200);
-        assertThat(form.body()).contains("Codertocat created branch master in Codertocat/Hello-World with 1 commit");
+        assertThat(form.body()).contains("grace-h created branch feature/invoice-export in northwind/orders-api with 1 commit");
         var json = postGithub("application/json", padded(false, limit));
         assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
         var tooLarge = postGithub("application/json", padded(false, limit + 1));

@@ -68,17 +68,21 @@ class WebhookSourcesTest {
     }
 
     @Test
-    void hubspotDocumentedExampleWithItsOldTimestampIsKept() {
-        List<JsonNode> events = fitted(hubspot(sample("hubspot-docs-example.json")));
-        assertThat(events).hasSize(2);
+    void hubspotDeliveryWithAnOldTimestampAndARetriedEventIsKeptOnce() {
+        List<JsonNode> events = fitted(hubspot(sample("hubspot-contact-delivery.json")));
+        assertThat(events).hasSize(2); // eventId 3816279340 twice (a retry, attemptNumber 1): one event
         ObjectNode change = valid((ObjectNode) events.get(0));
         assertThat(change.get("type").asText()).isEqualTo("hubspot.contact.propertychange");
-        assertThat(change.get("title").asText()).isEqualTo("Contact 1246965 moved to subscriber");
-        assertThat(change.at("/change/to").asText()).isEqualTo("subscriber");
-        // 2016 is outside the 30-day window: the event arrives now, the source's time is kept.
+        assertThat(change.get("idempotencyKey").asText()).isEqualTo("3816279340");
+        assertThat(change.get("title").asText()).isEqualTo("Contact 3081 moved to customer");
+        assertThat(change.at("/change/to").asText()).isEqualTo("customer");
+        assertThat(change.at("/payload/attemptNumber").asInt()).isZero();
+        // 2022 is outside the 30-day window: the event arrives now, the source's time is kept.
         assertThat(change.has("occurredAt")).isFalse();
-        assertThat(change.at("/payload/sourceOccurredAt").asText()).isEqualTo("2016-05-02T19:11:47.945Z");
-        assertThat(valid((ObjectNode) events.get(1)).get("title").asText()).isEqualTo("Contact 1246978 created");
+        assertThat(change.at("/payload/sourceOccurredAt").asText()).isEqualTo("2022-04-29T12:16:07.890Z");
+        ObjectNode created = valid((ObjectNode) events.get(1));
+        assertThat(created.get("type").asText()).isEqualTo("hubspot.contact.creation");
+        assertThat(created.get("title").asText()).isEqualTo("Contact 3094 created");
     }
 
     @Test
@@ -173,9 +177,9 @@ class WebhookSourcesTest {
 
     @Test
     void aCloudEventWrappingAGithubPullRequestIsTrimmedToFit() throws IOException {
-        JsonNode pr = GithubPayloadsTest.example("pull_request/labeled.payload.json");
-        ObjectNode ce = MAPPER.createObjectNode().put("specversion", "1.0").put("id", "gh-1").put("source", "https://github.com/acme/app")
-                .put("type", "com.github.pull_request.labeled").put("subject", "2");
+        JsonNode pr = GithubPayloadsTest.example("pull_request/labeled.json");
+        ObjectNode ce = MAPPER.createObjectNode().put("specversion", "1.0").put("id", "gh-1").put("source", "https://github.com/northwind/orders-api")
+                .put("type", "com.github.pull_request.labeled").put("subject", "42");
         ce.set("data", pr);
         ObjectNode event = valid((ObjectNode) fitted(cloudEvents.normalise(request(CloudEventsWebhook.STRUCTURED, Map.of(),
                 MAPPER.writeValueAsBytes(ce)))).getFirst());
@@ -184,7 +188,7 @@ class WebhookSourcesTest {
                 .isGreaterThan(EventValidator.MAX_PAYLOAD_BYTES - 1024);
         assertThat(event.at("/payload/cloudevent/id").asText()).isEqualTo("gh-1");
         assertThat(event.at("/payload/data/action").asText()).isEqualTo("labeled");
-        assertThat(event.get("title").asText()).isEqualTo("Pull request labeled: 2");
+        assertThat(event.get("title").asText()).isEqualTo("Pull request labeled: 42");
     }
 
     @Test
