@@ -254,25 +254,13 @@ public class FeedEraser {
     }
 
     private static ReactionCounts counts(Connection c, UUID tileId) throws SQLException {
-        long hype = 0;
-        long respect = 0;
-        long tribute = 0;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT type, count(*) FROM tile_reaction WHERE tile_id = ? GROUP BY type")) {
             ps.setObject(1, tileId);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    switch (rs.getString(1)) {
-                        case "hype" -> hype = rs.getLong(2);
-                        case "respect" -> respect = rs.getLong(2);
-                        case "tribute" -> tribute = rs.getLong(2);
-                        default -> {
-                        }
-                    }
-                }
+                return ReactionCounts.fromRows(rs);
             }
         }
-        return new ReactionCounts(hype, respect, tribute);
     }
 
     private static String tileType(Connection c, UUID tileId) throws SQLException {
