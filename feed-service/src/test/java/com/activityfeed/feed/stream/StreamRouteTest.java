@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The stream against the real broker and database: changes appended to the change log go through
  * the relay, {@code feed.changes} and the fan-out consumer to real HTTP connections.
- * Test profile: keepalive 1 s, 3 streams per user, a buffer of 32, replay batches of 7.
+ * Test profile: keepalive 1 s, 3 streams per user, a buffer of 64, replay batches of 7.
  */
 @QuarkusTest
 @QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,

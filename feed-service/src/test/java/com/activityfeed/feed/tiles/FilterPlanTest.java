@@ -156,7 +156,7 @@ class FilterPlanTest {
         assertThat(ids(page)).as(label).isEqualTo(ids(whole));
         assertThat(page.nextCursor() == null).as(label).isEqualTo(whole.nextCursor() == null);
         if (page.nextCursor() != null) {
-            Cursors.FeedPosition after = Cursors.feed(page.nextCursor(), false);
+            Cursors.FeedPosition after = Cursors.feed(page.nextCursor(), false, activity);
             TileQueries.Page next = queries.filtered(TENANT, k.user(), f, terms, limit, after, false, activity, window, null);
             TileQueries.Page wholeNext = queries.filtered(TENANT, k.user(), f, terms, limit, after, false, activity,
                     TILES + 1, null);
