@@ -275,9 +275,12 @@ public class FeedEraser {
     private static List<String> ticketNames(Connection c, String tenant, String userId) throws SQLException {
         List<String> names = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT user_name FROM stream_ticket WHERE tenant_id = ? AND user_id = ?")) {
+                "SELECT user_name FROM stream_ticket WHERE tenant_id = ? AND user_id = ?"
+                        + " UNION SELECT user_name FROM stream_cookie WHERE tenant_id = ? AND user_id = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, userId);
+            ps.setString(3, tenant);
+            ps.setString(4, userId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
@@ -288,13 +291,13 @@ public class FeedEraser {
     }
 
     /**
-     * The person's own rows: read state, stream tickets, and follows (any table whose name starts
+     * The person's own rows: read state, stream tickets and cookies, and follows (any table whose name starts
      * with {@code follow} and that has {@code tenant_id} and {@code user_id}: the user's follows,
      * and where it has {@code actor_id}, other users' follows of the person).
      */
     private static int deleteUserRows(Connection c, String tenant, String userId) throws SQLException {
         int rows = 0;
-        for (String table : List.of("read_watermark", "tile_read", "stream_ticket")) {
+        for (String table : List.of("read_watermark", "tile_read", "stream_ticket", "stream_cookie")) {
             rows += deleteWhere(c, table, "user_id", tenant, userId);
         }
         Map<String, Set<String>> follows = new LinkedHashMap<>();
