@@ -60,10 +60,12 @@ public class BodyLimitFilter {
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
             if (ctx.statusCode() == 413 && !ctx.response().headWritten()) {
                 tooLarge(ctx, limit(ctx));
-            } else if (ctx.statusCode() == 400 && ctx.failure() == null && !ctx.response().headWritten()) {
-                // The body could not be collected (e.g. a malformed form encoding): say so as a problem.
-                LOG.infof("%s %s: unreadable request body (%s)", ctx.request().method(), ctx.request().path(),
-                        ctx.request().getHeader("Content-Type"));
+            } else if (ctx.statusCode() == 400 && !ctx.response().headWritten()) {
+                // The body could not be collected (a malformed form encoding, a form field the decoder
+                // refuses): say so as a problem, never the framework's bare JSON error.
+                LOG.infof("%s %s: unreadable request body (%s): %s", ctx.request().method(), ctx.request().path(),
+                        ctx.request().getHeader("Content-Type"),
+                        ctx.failure() == null ? "no detail" : ctx.failure().toString());
                 JsonObject problem = new JsonObject()
                         .put("type", "https://activity-feed.dev/problems/400")
                         .put("title", "Bad request")
