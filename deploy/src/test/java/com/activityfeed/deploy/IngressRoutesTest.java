@@ -37,7 +37,9 @@ class IngressRoutesTest {
     private static final Pattern PATH = Pattern.compile("@Path\\(\\s*\"([^\"]*)\"\\s*\\)");
     private static final Pattern REACTIVE = Pattern.compile(
             "@Route\\([^)]*path\\s*=\\s*\"([^\"]+)\"|\\brouter\\.(?:get|post|put|patch|delete|route)\\(\\s*\"(/[^\"]*)\"");
-    private static final Pattern TYPE = Pattern.compile("\\b(class|interface|record)\\s+\\w+");
+    // a declaration at the start of a line, so "record" or "class" in a comment is not taken for one
+    private static final Pattern TYPE = Pattern.compile(
+            "(?m)^\\s*(?:(?:public|protected|private|final|abstract|static|sealed)\\s+)*(class|interface|record)\\s+\\w+");
 
     @ParameterizedTest
     @FieldSource("KUSTOMIZATIONS")

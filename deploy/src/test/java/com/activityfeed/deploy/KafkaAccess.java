@@ -24,10 +24,15 @@ final class KafkaAccess {
     private static final Map<String, List<Access>> PROGRAMMATIC = Map.of(
             "ingest-service", List.of(
                     // publish.EventPublisher
-                    topic(Topics.ACTIVITY_RAW, "Describe", "Write")),
+                    topic(Topics.ACTIVITY_RAW, "Describe", "Write"),
+                    // publish.TransactionalBatches: transactional ids <pod name>-<n>
+                    new Access("transactionalId:ingest-service-:prefix", Set.of("Describe", "Write"))),
             "feed-service", List.of(
-                    // ingest.DeadLetterPublisher
+                    // platform-kafka DeadLetters, from ingest.RawEventConsumer and social.SocialUpdateConsumer
                     topic(Topics.dlq(Topics.ACTIVITY_RAW), "Describe", "Write"),
+                    topic(Topics.dlq(Topics.SOCIAL_UPDATES), "Describe", "Write"),
+                    // erasure.ErasurePublisher
+                    topic(Topics.ERASURE_REQUESTS, "Describe", "Write"),
                     // admin.AdminService: lag of the activity.raw group, re-drive of the DLQ into activity.raw
                     topic(Topics.ACTIVITY_RAW, "Describe", "Write"),
                     topic(Topics.dlq(Topics.ACTIVITY_RAW), "Describe", "Read"),
@@ -38,8 +43,12 @@ final class KafkaAccess {
                     topic(Topics.FEED_CHANGES, "Describe", "Read"),
                     group("feed-stream-", "prefix")),
             "social-service", List.of(
-                    // outbox.OutboxRelay
-                    topic(Topics.SOCIAL_UPDATES, "Describe", "Write")));
+                    // outbox.SocialRelay
+                    topic(Topics.SOCIAL_UPDATES, "Describe", "Write"),
+                    // platform-kafka DeadLetters, from tiles.TileProjectionConsumer
+                    topic(Topics.dlq(Topics.FEED_CHANGES), "Describe", "Write"),
+                    // erasure.ErasureConsumer reports its part
+                    topic(Topics.ERASURE_RESULTS, "Describe", "Write")));
 
     private KafkaAccess() {
     }

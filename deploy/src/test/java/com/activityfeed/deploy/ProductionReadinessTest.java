@@ -138,7 +138,7 @@ class ProductionReadinessTest {
             Map<String, Set<String>> granted = new TreeMap<>();
             user.at("/spec/authorization/acls").forEach(acl -> {
                 JsonNode r = acl.path("resource");
-                assertThat(r.path("type").asText()).as(service + " ACL resource type").isIn("topic", "group");
+                assertThat(r.path("type").asText()).as(service + " ACL resource type").isIn("topic", "group", "transactionalId");
                 assertThat(acl.path("operations").valueStream().map(JsonNode::asText).toList()).as(service + " operations on " + r)
                         .isSubsetOf("Describe", "Read", "Write").doesNotContain("All");
                 String key = r.path("type").asText() + ":" + r.path("name").asText() + ":" + r.path("patternType").asText("literal");
