@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 class StreamFailoverIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int EVENTS = 120;
+    private static final int EVENTS = 400; // 20 s of posting: still going when the first ten reach a cold replica and it is killed
 
     private static SystemUnderTest system;
     private static ServiceProcess feedA;
