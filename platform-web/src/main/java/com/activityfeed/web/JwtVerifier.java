@@ -15,7 +15,9 @@ import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -23,17 +25,30 @@ import java.util.regex.Pattern;
  * configured public key (a cluster). Only the configured algorithm is accepted, so {@code alg: none}
  * and algorithm confusion are refused. Requires {@code iss}, {@code exp}, {@code sub} and a valid
  * {@code tenant}. Plain Java, no framework.
+ *
+ * <p>A producer or a reader sends the same token on every request until it expires, so tokens that
+ * verified are remembered (at most {@link #CACHE_SIZE}, forgotten all at once when full): a repeat
+ * costs a map look-up and the time checks instead of a signature and two JSON parses, which were
+ * the largest single piece of ingest's per-request CPU. Only the exact token string that verified
+ * is remembered, so a token differing in any byte is verified in full; expiry and not-before are
+ * checked on every use against the clock, so a remembered token stops working when it expires.
  */
 public final class JwtVerifier {
     public static final Pattern TENANT = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
     private static final long LEEWAY_SECONDS = 30;
     private static final int MAX_TOKEN_LENGTH = 8192;
+    static final int CACHE_SIZE = 10_000;
 
     private final byte[] hmacKey;
     private final PublicKey rsaKey;
     private final String issuer;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    /** A token that verified: its caller and the times to check on every use. */
+    private record Verified(Caller caller, long exp, Long nbf) {
+    }
 
     private JwtVerifier(byte[] hmacKey, PublicKey rsaKey, String issuer, Clock clock) {
         this.hmacKey = hmacKey;
@@ -63,6 +78,35 @@ public final class JwtVerifier {
     }
 
     public Caller verify(String token) {
+        Verified known = token == null ? null : verified.get(token);
+        if (known != null) {
+            checkTimes(known.exp(), known.nbf());
+            return known.caller();
+        }
+        Verified fresh = verifyInFull(token);
+        if (verified.size() >= CACHE_SIZE) {
+            verified.clear(); // simpler than an LRU and rare: as many distinct live tokens as this is unusual
+        }
+        verified.put(token, fresh);
+        return fresh.caller();
+    }
+
+    /** How many verified tokens are remembered (tests). */
+    int remembered() {
+        return verified.size();
+    }
+
+    private void checkTimes(long exp, Long nbf) {
+        long now = clock.instant().getEpochSecond();
+        if (exp + LEEWAY_SECONDS < now) {
+            throw new InvalidTokenException("token has expired");
+        }
+        if (nbf != null && nbf - LEEWAY_SECONDS > now) {
+            throw new InvalidTokenException("token is not valid yet");
+        }
+    }
+
+    private Verified verifyInFull(String token) {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("malformed token");
         }
@@ -89,14 +133,9 @@ public final class JwtVerifier {
         if (exp == null || !exp.isNumber()) {
             throw new InvalidTokenException("token has no expiry");
         }
-        long now = clock.instant().getEpochSecond();
-        if (exp.asLong() + LEEWAY_SECONDS < now) {
-            throw new InvalidTokenException("token has expired");
-        }
-        JsonNode nbf = claims.get("nbf");
-        if (nbf != null && nbf.isNumber() && nbf.asLong() - LEEWAY_SECONDS > now) {
-            throw new InvalidTokenException("token is not valid yet");
-        }
+        JsonNode nbfClaim = claims.get("nbf");
+        Long nbf = nbfClaim != null && nbfClaim.isNumber() ? nbfClaim.asLong() : null;
+        checkTimes(exp.asLong(), nbf);
         String sub = claims.path("sub").asText("");
         if (sub.isBlank() || sub.length() > 128) {
             throw new InvalidTokenException("token has no valid sub");
@@ -112,7 +151,8 @@ public final class JwtVerifier {
             }
         });
         String name = claims.path("name").isTextual() ? claims.get("name").asText() : sub;
-        return new Caller(sub, tenant, name, roles, java.time.Instant.ofEpochSecond(exp.asLong()));
+        return new Verified(new Caller(sub, tenant, name, roles, java.time.Instant.ofEpochSecond(exp.asLong())),
+                exp.asLong(), nbf);
     }
 
     private boolean signatureValid(byte[] input, byte[] signature) {

@@ -95,6 +95,73 @@ class JwtVerifierTest {
                 .hasMessageContaining(reason.equals("algorithm none") ? "none" : reason);
     }
 
+    @Test
+    void aRememberedTokenStillExpiresAndNeverExceedsTheCacheSize() {
+        MovingClock clock = new MovingClock(NOW);
+        JwtVerifier remembering = JwtVerifier.hs256(SECRET, "activity-feed", clock);
+        String token = hs256(SECRET, header("HS256"), claims().put("exp", NOW.plusSeconds(60).getEpochSecond()));
+
+        assertThat(remembering.verify(token).userId()).isEqualTo("ada");
+        assertThat(remembering.verify(token).userId()).isEqualTo("ada");
+        assertThat(remembering.remembered()).isEqualTo(1);
+
+        clock.now = NOW.plusSeconds(60 + 31); // past exp and the 30 s leeway: the remembered token is refused too
+        assertThatThrownBy(() -> remembering.verify(token)).hasMessageContaining("expired");
+
+        for (int i = 0; i < JwtVerifier.CACHE_SIZE + 5; i++) {
+            remembering.verify(hs256(SECRET, header("HS256"), claims().put("sub", "user-" + i)
+                    .put("exp", clock.now.plusSeconds(600).getEpochSecond())));
+        }
+        assertThat(remembering.remembered()).isBetween(1, JwtVerifier.CACHE_SIZE);
+    }
+
+    @Test
+    void aTokenThatFailedIsNotRememberedAndATamperedCopyOfAGoodOneIsVerifiedInFull() {
+        String good = hs256(SECRET, header("HS256"), claims());
+        verifier.verify(good);
+        String tampered = good.substring(0, good.length() - 2) + (good.endsWith("A") ? "BB" : "AA");
+
+        assertRefused(tampered, "signature");
+        assertRefused(tampered, "signature");
+        assertThat(verifier.remembered()).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenNotValidYetIsRefusedUntilItsTimeEvenWhenRemembered() {
+        MovingClock clock = new MovingClock(NOW);
+        JwtVerifier remembering = JwtVerifier.hs256(SECRET, "activity-feed", clock);
+        String token = hs256(SECRET, header("HS256"), claims().put("nbf", NOW.getEpochSecond())
+                .put("exp", NOW.plusSeconds(3600).getEpochSecond()));
+        remembering.verify(token);
+
+        clock.now = NOW.minusSeconds(31); // a clock set back past the leeway
+        assertThatThrownBy(() -> remembering.verify(token)).hasMessageContaining("not valid yet");
+    }
+
+    /** A clock the test moves. */
+    private static final class MovingClock extends Clock {
+        Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
     private static ObjectNode header(String alg) {
         return JSON.createObjectNode().put("alg", alg).put("typ", "JWT");
     }

@@ -75,6 +75,10 @@ public final class FeedQueryBenchmark {
             cases.put("feed, following=true (1000 follows)", new String[]{follower, "/api/v1/feed?following=true"});
             cases.put("feed, following=true, limit=100", new String[]{follower, "/api/v1/feed?following=true&limit=100"});
             cases.put("feed, following=true + types", new String[]{follower, "/api/v1/feed?following=true&types=tasks_burst"});
+            cases.put("feed, sort=activity", new String[]{fresh, "/api/v1/feed?sort=activity"});
+            cases.put("feed, sort=activity, limit=100", new String[]{fresh, "/api/v1/feed?sort=activity&limit=100"});
+            cases.put("feed, sort=activity + actorId (1 in 500)", new String[]{fresh, "/api/v1/feed?sort=activity&actorId=u42&limit=100"});
+            cases.put("feed, sort=activity + following=true", new String[]{follower, "/api/v1/feed?sort=activity&following=true"});
             cases.put("unread-count, nothing read (capped)", new String[]{fresh, "/api/v1/feed/unread-count"});
             cases.put("unread-count, reader", new String[]{reader, "/api/v1/feed/unread-count"});
             cases.put("unread-count, reader, types", new String[]{reader, "/api/v1/feed/unread-count?types=badge_earned"});

@@ -42,6 +42,11 @@ final class BenchStack implements AutoCloseable {
         ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
         env.put("AFP_HEAP", feedHeap);
+        String feedRecording = System.getProperty("jfrFeed");
+        if (feedRecording != null) {
+            // -DjfrFeed=/tmp/feed.jfr: the same for the feed process (consumer, relay, fan-out)
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + feedRecording + ",settings=profile,dumponexit=true");
+        }
         feed = ServiceProcess.start("feed-service", Ports.free(), env, logs);
     }
 

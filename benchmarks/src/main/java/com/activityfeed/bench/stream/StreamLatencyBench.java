@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
  * every latency is measured from when it was due (a stalled sender cannot hide a stall). Only a
  * safety cap of in-flight requests ({@code -DmaxInFlight}, 4096) makes it skip; skips are printed.
  *
- * <p>Arguments: [events/s=1000] [seconds=20]; {@code -Dwarmup=5} seconds at the same rate first (not
+ * <p>Arguments: [events/s=1000] [seconds=20]; {@code -Dwarmup=30} seconds at the same rate first (not
  * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest.
  */
 public final class StreamLatencyBench {
@@ -44,7 +44,8 @@ public final class StreamLatencyBench {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int warmupSeconds = Integer.getInteger("warmup", 5);
+        // 30 s: at 200/s a 5 s warm-up measured the JIT (the C2 compiler was ingest's busiest thread)
+        int warmupSeconds = Integer.getInteger("warmup", 30);
         int maxInFlight = Integer.getInteger("maxInFlight", 4096);
         boolean floor = Boolean.parseBoolean(System.getProperty("floor", "true"));
         try (BenchStack stack = new BenchStack("512m")) {

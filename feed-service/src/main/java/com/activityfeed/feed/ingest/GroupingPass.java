@@ -60,6 +60,8 @@ final class GroupingPass {
     private final List<Object[]> aliases = new ArrayList<>();
     // social counts only go into the changes' data; read once per group and batch (a reaction meanwhile is its own change)
     private final Map<UUID, TileSocialStore.Social> socialCache = new HashMap<>();
+    // groups grown in this pass -> the latest event that grew them: one update change each, at flush
+    private final Map<UUID, RawEvent> grown = new LinkedHashMap<>();
 
     /** What a pass works with: the same beans for every pass. */
     record Tools(TenantLog tenantLog, TypeCatalog catalog, TileBuilder builder, WindowRepository windows,
@@ -234,6 +236,7 @@ final class GroupingPass {
             removeTile(id);
         }
         TileRow g = TileRows.group(tenant, groupId, members, tools.builder());
+        grown.remove(groupId); // its created change below carries the state
         for (RawEvent m : members) {
             tileAssignments.put(m.id(), groupId);
             aliases.add(new Object[]{m.id(), groupId});
@@ -267,10 +270,25 @@ final class GroupingPass {
         put(g);
         tileAssignments.put(e.id(), groupId);
         aliases.add(new Object[]{e.id(), groupId});
-        TileSocialStore.Social counts = socialOf(groupId);
-        long seq = append(FeedEvents.TILE_UPDATED, g, null, e, n -> TileJson.shared(g.body, counts, n, n));
-        g.contentSeq = seq;
-        g.lastSeq = seq;
+        // A group that grows several times in one pass gets one update with its final state, not one
+        // per member: the pass commits as a whole, so no reader could have seen the states between,
+        // and each update carries (and the relay and every stream would copy) the whole tile.
+        grown.put(groupId, e);
+    }
+
+    /** The update change of each group grown in this pass (and still there), numbered before the tiles are written. */
+    private void appendGrown() throws SQLException {
+        for (Map.Entry<UUID, RawEvent> entry : grown.entrySet()) {
+            TileRow g = tileCache.get(entry.getKey());
+            if (g == null) {
+                continue; // folded into another group later in the pass: its fold change says so
+            }
+            TileSocialStore.Social counts = socialOf(g.id);
+            long seq = append(FeedEvents.TILE_UPDATED, g, null, entry.getValue(), n -> TileJson.shared(g.body, counts, n, n));
+            g.contentSeq = seq;
+            g.lastSeq = seq;
+        }
+        grown.clear();
     }
 
     private TileSocialStore.Social socialOf(UUID tileId) throws SQLException {
@@ -337,6 +355,7 @@ final class GroupingPass {
     }
 
     private void flush() throws SQLException {
+        appendGrown();
         flushAliases();
         tools.tiles().delete(c, deletedTiles);
         List<TileRow> dirty = new ArrayList<>();

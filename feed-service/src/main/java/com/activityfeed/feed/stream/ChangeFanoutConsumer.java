@@ -105,6 +105,11 @@ public class ChangeFanoutConsumer {
                     }
                     for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                         HopLatency.recordSince(publishedToFanout, record.timestamp());
+                        // the key is the tenant (the relay's record key): most replicas hold no stream
+                        // of most tenants, and reading a change costs more than everything else here
+                        if (record.key() != null && !hub.streams(record.key())) {
+                            continue;
+                        }
                         try {
                             hub.publish(MessageCodec.readFeedChange(record.value()));
                         } catch (MessageCodec.MalformedMessageException e) {

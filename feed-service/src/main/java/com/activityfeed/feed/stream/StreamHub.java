@@ -94,6 +94,11 @@ public class StreamHub {
         });
     }
 
+    /** Whether this replica has an open stream of the tenant (a change of another tenant need not even be read). */
+    public boolean streams(String tenant) {
+        return tenant != null && byTenant.containsKey(tenant);
+    }
+
     /** Hands a change to the tenant's subscribers (a user notice only to that user's). Never blocks. */
     public void publish(FeedChange change) {
         Set<Subscription> subscribers = byTenant.get(change.tenantId());

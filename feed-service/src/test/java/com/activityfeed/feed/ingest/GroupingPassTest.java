@@ -102,6 +102,49 @@ class GroupingPassTest {
         assertThat(state(tenant)).isEqualTo(before);
     }
 
+    @Test
+    void aGroupGrownSeveralTimesInOneBatchGetsOneUpdateWithItsFinalState() throws Exception {
+        String tenant = TestEvents.tenant("coalesce");
+        List<RawEvent> first = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            first.add(TestEvents.event(tenant, "x", T0.plusSeconds(i)).build());
+        }
+        ingest.store(first); // a group of three
+        long before = lastSeq(tenant);
+        List<RawEvent> more = new ArrayList<>();
+        for (int i = 3; i < 9; i++) {
+            more.add(TestEvents.event(tenant, "x", T0.plusSeconds(i)).build());
+        }
+
+        ingest.store(more); // six more members in one batch
+
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT l.seq, l.event, l.message::jsonb -> 'data' ->> 'count', t.count, t.content_seq
+                FROM change_log l JOIN tile t ON t.id = l.tile_id WHERE l.tenant_id = ? AND l.seq > ? ORDER BY l.seq""")) {
+            ps.setString(1, tenant);
+            ps.setLong(2, before);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("a change for the batch").isTrue();
+                assertThat(rs.getString(2)).isEqualTo("activity.event.updated");
+                assertThat(rs.getString(3)).as("the change carries the final count").isEqualTo("9");
+                assertThat(rs.getInt(4)).isEqualTo(9);
+                assertThat(rs.getLong(5)).as("the tile's content number is its update's").isEqualTo(rs.getLong(1));
+                assertThat(rs.next()).as("one update, not one per member").isFalse();
+            }
+        }
+    }
+
+    private long lastSeq(String tenant) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM tenant_seq WHERE tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static RawEvent event(String run, Recorded r) {
         UUID id = UUID.nameUUIDFromBytes((run + "/" + r.position()).getBytes(StandardCharsets.UTF_8));
         return TestEvents.event(run + "-t" + r.tenant(), r.type(), r.at()).id(id).priority(r.priority())
