@@ -268,10 +268,9 @@ class ErasureIT {
             seedTenant(t);
         }
         assertThat(tenantLeftovers(tenant)).as("the tenant is in the databases before the erasure").isNotEmpty();
-        java.util.Map<String, Long> keptBefore = tenantRows(kept);
+        java.util.Map<String, Long> keptBefore = lasting(tenantRows(kept));
         assertThat(keptBefore).as("the other tenant has rows in both databases")
-                .containsKeys("feed.event", "feed.tile", "feed.follow", "feed.read_watermark", "feed.stream_ticket",
-                        "feed.stream_cookie", "social.comment", "social.chat_message", "social.chat_thread",
+                .containsKeys("feed.event", "feed.tile", "feed.follow", "feed.read_watermark", "feed.stream_cookie", "social.comment", "social.chat_message", "social.chat_thread",
                         "social.reaction");
         String keptFeed = feedIds(kept);
 
@@ -324,7 +323,7 @@ class ErasureIT {
                 .body()).path("items")).isEmpty();
 
         // the other tenant is untouched: every row and its feed as before
-        assertThat(tenantRows(kept)).isEqualTo(keptBefore);
+        assertThat(lasting(tenantRows(kept))).isEqualTo(keptBefore);
         assertThat(feedIds(kept)).isEqualTo(keptFeed);
 
         // a second erasure of the tenant completes and changes nothing
@@ -333,7 +332,7 @@ class ErasureIT {
         assertThat(again.statusCode()).isEqualTo(202);
         awaitDone(TestTokens.platform("platform"), JSON.readTree(again.body()).path("id").asText());
         assertThat(tenantLeftovers(tenant)).isEmpty();
-        assertThat(tenantRows(kept)).isEqualTo(keptBefore);
+        assertThat(lasting(tenantRows(kept))).isEqualTo(keptBefore);
     }
 
     /** Events (single and grouped), reactions, comments, chat, follows, read state, a ticket and its cookie. */
@@ -419,6 +418,13 @@ class ErasureIT {
             }
         }
         return rows;
+    }
+
+    /** Without the rows that leave by themselves (tickets expire in 60 s; outboxes empty once relayed). */
+    private static java.util.Map<String, Long> lasting(java.util.Map<String, Long> rows) {
+        java.util.Map<String, Long> lasting = new java.util.TreeMap<>(rows);
+        lasting.keySet().removeAll(List.of("feed.stream_ticket", "feed.change_outbox", "social.outbox"));
+        return lasting;
     }
 
     private static boolean audit(String table) {
