@@ -2,6 +2,8 @@ package com.activityfeed.system.erasure;
 
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.system.SystemUnderTest;
+import com.activityfeed.testsupport.infra.Infra;
+import com.activityfeed.testsupport.infra.Ports;
 import com.activityfeed.testsupport.infra.PostgresServer;
 import com.activityfeed.testsupport.infra.ServiceProcess;
 import com.activityfeed.testsupport.infra.TestTokens;
@@ -333,6 +335,29 @@ class ErasureIT {
         awaitDone(TestTokens.platform("platform"), JSON.readTree(again.body()).path("id").asText());
         assertThat(tenantLeftovers(tenant)).isEmpty();
         assertThat(lasting(tenantRows(kept))).isEqualTo(keptBefore);
+    }
+
+    @Test
+    @Order(5)
+    void aPersonsOpenStreamsAreClosedOnEveryFeedReplica() throws Exception {
+        String tenant = "erasure-" + UUID.randomUUID().toString().substring(0, 8);
+        Person erin = Person.create(tenant);
+        java.nio.file.Path logs = Infra.root().resolve("system-tests/target/service-logs");
+        // a second replica: erasure.requests reaches one member of the feed's group, streams are on both
+        try (ServiceProcess replica = ServiceProcess.start("feed-service", Ports.free(),
+                ServiceProcess.environment(system.infra, "feed", TestTokens.SECRET), logs);
+             SseClient onFirst = SseClient.to(system.feed.url("/api/v1/feed/stream")).bearer(erin.token()).connect();
+             SseClient onSecond = SseClient.to(replica.url("/api/v1/feed/stream")).bearer(erin.token()).connect();
+             SseClient grace = SseClient.to(replica.url("/api/v1/feed/stream")).bearer(reader(tenant, "grace")).connect()) {
+            for (SseClient stream : List.of(onFirst, onSecond, grace)) {
+                stream.awaitEvent(FeedEvents.CONNECTED, Duration.ofSeconds(10));
+            }
+            String id = requestErasure(TestTokens.admin(tenant), "{\"userId\":\"" + erin.id() + "\"}");
+            awaitDone(TestTokens.admin(tenant), id);
+            onFirst.awaitEnd(Duration.ofSeconds(10));
+            onSecond.awaitEnd(Duration.ofSeconds(10));
+            assertThat(grace.ended()).as("another user's stream stays open").isFalse();
+        }
     }
 
     /** Events (single and grouped), reactions, comments, chat, follows, read state, a ticket and its cookie. */
