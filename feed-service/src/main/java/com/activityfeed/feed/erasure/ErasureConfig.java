@@ -27,6 +27,13 @@ public interface ErasureConfig {
     @WithDefault("45s")
     Duration retryFor();
 
+    /**
+     * How often every replica looks for erasures whose feed part was just committed, to close the
+     * person's (or tenant's) open streams it holds; {@code off} disables it.
+     */
+    @WithDefault("1s")
+    String closeEvery();
+
     @WithDefault("100ms")
     Duration retryBackoff();
 

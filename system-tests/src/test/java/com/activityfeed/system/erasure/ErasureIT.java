@@ -2,6 +2,8 @@ package com.activityfeed.system.erasure;
 
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.system.SystemUnderTest;
+import com.activityfeed.testsupport.infra.Infra;
+import com.activityfeed.testsupport.infra.Ports;
 import com.activityfeed.testsupport.infra.PostgresServer;
 import com.activityfeed.testsupport.infra.ServiceProcess;
 import com.activityfeed.testsupport.infra.TestTokens;
@@ -257,6 +259,232 @@ class ErasureIT {
             assertThat(grace.path("reactions").path("hype").asLong()).isEqualTo(0);
             assertThat(grace.path("commentCount").asLong()).isEqualTo(0);
         });
+    }
+
+    @Test
+    @Order(4)
+    void aTenantIsErasedFromEveryTableOfBothServicesAndAnotherTenantIsUntouched() throws Exception {
+        String tenant = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+        String kept = "kept-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String t : List.of(tenant, kept)) {
+            seedTenant(t);
+        }
+        assertThat(tenantLeftovers(tenant)).as("the tenant is in the databases before the erasure").isNotEmpty();
+        java.util.Map<String, Long> keptBefore = lasting(tenantRows(kept));
+        assertThat(keptBefore).as("the other tenant has rows in both databases")
+                .containsKeys("feed.event", "feed.tile", "feed.follow", "feed.read_watermark", "feed.stream_cookie", "social.comment", "social.chat_message", "social.chat_thread",
+                        "social.reaction");
+        String keptFeed = feedIds(kept);
+
+        // only the platform role may erase a tenant: its own admin may not, nor a reader
+        for (String token : List.of(TestTokens.admin(tenant), reader(tenant, "grace"))) {
+            HttpResponse<String> refused = send("DELETE", system.feed, "/api/v1/feed/admin/tenants/" + tenant, token, null);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        }
+        assertThat(count("feed", "SELECT count(*) FROM event WHERE tenant_id = ?", tenant)).isPositive();
+        // the id is validated at its edge: 128 characters accepted, 129 rejected
+        assertThat(send("DELETE", system.feed, "/api/v1/feed/admin/tenants/" + "t".repeat(129),
+                TestTokens.platform("platform"), null).statusCode()).isEqualTo(400);
+
+        try (SseClient stream = SseClient.to(system.feed.url("/api/v1/feed/stream")).bearer(reader(tenant, "linus"))
+                .connect();
+             SseClient other = SseClient.to(system.feed.url("/api/v1/feed/stream")).bearer(reader(kept, "linus"))
+                     .connect()) {
+            stream.awaitEvent(FeedEvents.CONNECTED, Duration.ofSeconds(10));
+            other.awaitEvent(FeedEvents.CONNECTED, Duration.ofSeconds(10));
+
+            HttpResponse<String> accepted = send("DELETE", system.feed, "/api/v1/feed/admin/tenants/" + tenant,
+                    TestTokens.platform("platform"), null);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            JsonNode body = JSON.readTree(accepted.body());
+            assertThat(body.path("tenantId").asText()).isEqualTo(tenant);
+            assertThat(body.path("scope").asText()).isEqualTo("tenant");
+            assertThat(body.path("status").asText()).isEqualTo("pending");
+            String id = body.path("id").asText();
+            JsonNode record = awaitDone(TestTokens.platform("platform"), id);
+            assertThat(record.path("services").path("feed").asText()).isEqualTo("done");
+            assertThat(record.path("services").path("social").asText()).isEqualTo("done");
+            assertThat(record.path("completedAt").asText()).isNotBlank();
+            assertThat(record.path("requestedBy").asText()).isNotBlank();
+            // the tenant's own admin may read the record, another tenant's admin may not
+            assertThat(send("GET", system.feed, "/api/v1/feed/admin/erasures/" + id, TestTokens.admin(kept), null)
+                    .statusCode()).isEqualTo(404);
+
+            // the tenant's open streams are closed, the other tenant's stays open
+            stream.awaitEnd(Duration.ofSeconds(10));
+            assertThat(other.status()).isEqualTo(200);
+        }
+
+        // nothing of the tenant in any table of either database, apart from the erasure records themselves
+        await().atMost(WAIT).untilAsserted(() -> assertThat(tenantLeftovers(tenant)).isEmpty());
+        HttpResponse<String> feed = send("GET", system.feed, "/api/v1/feed?limit=50", reader(tenant, "grace"), null);
+        assertThat(feed.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(feed.body()).path("items")).isEmpty();
+        assertThat(JSON.readTree(send("GET", system.social, "/api/v1/chat/messages", reader(tenant, "grace"), null)
+                .body()).path("items")).isEmpty();
+
+        // the other tenant is untouched: every row and its feed as before
+        assertThat(lasting(tenantRows(kept))).isEqualTo(keptBefore);
+        assertThat(feedIds(kept)).isEqualTo(keptFeed);
+
+        // a second erasure of the tenant completes and changes nothing
+        HttpResponse<String> again = send("DELETE", system.feed, "/api/v1/feed/admin/tenants/" + tenant,
+                TestTokens.platform("platform"), null);
+        assertThat(again.statusCode()).isEqualTo(202);
+        awaitDone(TestTokens.platform("platform"), JSON.readTree(again.body()).path("id").asText());
+        assertThat(tenantLeftovers(tenant)).isEmpty();
+        assertThat(lasting(tenantRows(kept))).isEqualTo(keptBefore);
+    }
+
+    @Test
+    @Order(5)
+    void aPersonsOpenStreamsAreClosedOnEveryFeedReplica() throws Exception {
+        String tenant = "erasure-" + UUID.randomUUID().toString().substring(0, 8);
+        Person erin = Person.create(tenant);
+        java.nio.file.Path logs = Infra.root().resolve("system-tests/target/service-logs");
+        // a second replica: erasure.requests reaches one member of the feed's group, streams are on both
+        try (ServiceProcess replica = ServiceProcess.start("feed-service", Ports.free(),
+                ServiceProcess.environment(system.infra, "feed", TestTokens.SECRET), logs);
+             SseClient onFirst = SseClient.to(system.feed.url("/api/v1/feed/stream")).bearer(erin.token()).connect();
+             SseClient onSecond = SseClient.to(replica.url("/api/v1/feed/stream")).bearer(erin.token()).connect();
+             SseClient grace = SseClient.to(replica.url("/api/v1/feed/stream")).bearer(reader(tenant, "grace")).connect()) {
+            for (SseClient stream : List.of(onFirst, onSecond, grace)) {
+                stream.awaitEvent(FeedEvents.CONNECTED, Duration.ofSeconds(10));
+            }
+            String id = requestErasure(TestTokens.admin(tenant), "{\"userId\":\"" + erin.id() + "\"}");
+            awaitDone(TestTokens.admin(tenant), id);
+            onFirst.awaitEnd(Duration.ofSeconds(10));
+            onSecond.awaitEnd(Duration.ofSeconds(10));
+            assertThat(grace.ended()).as("another user's stream stays open").isFalse();
+        }
+    }
+
+    /** Events (single and grouped), reactions, comments, chat, follows, read state, a ticket and its cookie. */
+    private static void seedTenant(String tenant) throws Exception {
+        String single = postEvent(tenant, "grace", "Grace", "high", "badge_earned", "");
+        post(tenant, "grace", "Grace", "normal", "task_completed", "");
+        post(tenant, "ada", "Ada", "normal", "task_completed", "");
+        post(tenant, "linus", "Linus", "normal", "task_completed", "");
+        JsonNode group = await().atMost(WAIT).until(() -> groupOf(tenant, "task_completed"),
+                g -> g != null && g.path("count").asInt() == 3);
+        awaitSocialKnows(tenant, single);
+        awaitSocialKnows(tenant, group.path("id").asText());
+        String ada = reader(tenant, "ada");
+        assertThat(send("PUT", system.social, "/api/v1/tiles/" + single + "/reactions/hype", ada, null).statusCode())
+                .isEqualTo(200);
+        assertThat(send("POST", system.social, "/api/v1/tiles/" + group.path("id").asText() + "/comments", ada,
+                "{\"body\":\"Nice work\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> thread = send("POST", system.social, "/api/v1/chat/threads", ada,
+                "{\"title\":\"About the badge\",\"tileId\":\"" + single + "\"}");
+        assertThat(thread.statusCode()).as(thread.body()).isEqualTo(201);
+        assertThat(send("POST", system.social, "/api/v1/chat/threads/" + JSON.readTree(thread.body()).path("id").asText()
+                + "/messages", ada, "{\"body\":\"Well deserved\"}").statusCode()).isEqualTo(201);
+        assertThat(send("POST", system.social, "/api/v1/chat/messages", ada, "{\"body\":\"Hello\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(send("PUT", system.feed, "/api/v1/feed/follows/actors/grace", ada, null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", system.feed, "/api/v1/feed/read", ada, "{\"tileIds\":[\"" + single + "\"]}")
+                .statusCode()).isEqualTo(200);
+        assertThat(send("POST", system.feed, "/api/v1/feed/read-all", reader(tenant, "grace"), null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> ticket = send("POST", system.feed, "/api/v1/feed/stream-tickets", ada, null);
+        assertThat(ticket.statusCode()).isEqualTo(200);
+        assertThat(ticket.headers().firstValue("Set-Cookie")).isPresent();
+        await().atMost(WAIT).until(() -> tile(tenant, single, "grace").path("reactions").path("hype").asLong() == 1
+                && tile(tenant, group.path("id").asText(), "grace").path("commentCount").asLong() == 1);
+    }
+
+    /**
+     * Every row of a table with a tenant column, and every text, JSON and array value of any table of
+     * either database, that names the tenant; the erasure records (the audit) excepted.
+     */
+    private static List<String> tenantLeftovers(String tenant) throws SQLException {
+        List<String> found = new ArrayList<>();
+        tenantRows(tenant).forEach((table, rows) -> found.add(table + " rows: " + rows));
+        for (String database : List.of("feed", "social")) {
+            try (Connection c = db(database)) {
+                for (String[] column : columns(c, "c.data_type IN ('text', 'character varying', 'character', 'json', "
+                        + "'jsonb', 'ARRAY', 'USER-DEFINED')")) {
+                    if (audit(column[0])) {
+                        continue;
+                    }
+                    long n = countLike(c, column[0], column[1], tenant);
+                    if (n > 0) {
+                        found.add(database + "." + column[0] + "." + column[1] + ": " + n);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The tenant's row count in every table of either database that has a tenant column (audit excepted). */
+    private static java.util.Map<String, Long> tenantRows(String tenant) throws SQLException {
+        java.util.Map<String, Long> rows = new java.util.TreeMap<>();
+        for (String database : List.of("feed", "social")) {
+            try (Connection c = db(database)) {
+                List<String[]> tables = columns(c, "c.column_name = 'tenant_id'");
+                assertThat(tables).as(database + " has tenant tables").isNotEmpty();
+                for (String[] table : tables) {
+                    if (audit(table[0])) {
+                        continue;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT count(*) FROM \"" + table[0] + "\" WHERE tenant_id = ?")) {
+                        ps.setString(1, tenant);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            if (rs.getLong(1) > 0) {
+                                rows.put(database + "." + table[0], rs.getLong(1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Without the rows that leave by themselves (tickets expire in 60 s; outboxes empty once relayed). */
+    private static java.util.Map<String, Long> lasting(java.util.Map<String, Long> rows) {
+        java.util.Map<String, Long> lasting = new java.util.TreeMap<>(rows);
+        lasting.keySet().removeAll(List.of("feed.stream_ticket", "feed.change_outbox", "social.outbox"));
+        return lasting;
+    }
+
+    private static boolean audit(String table) {
+        return table.equals("erasure_request") || table.equals("erasure_applied");
+    }
+
+    private static List<String[]> columns(Connection c, String where) throws SQLException {
+        List<String[]> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT c.table_name, c.column_name FROM information_schema.columns c
+                JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND (""" + where + ") ORDER BY 1, 2");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                columns.add(new String[]{rs.getString(1), rs.getString(2)});
+            }
+        }
+        return columns;
+    }
+
+    private static long countLike(Connection c, String table, String column, String text) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM \"" + table + "\" WHERE \"" + column + "\"::text LIKE ?")) {
+            ps.setString(1, "%" + text + "%");
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String feedIds(String tenant) throws Exception {
+        HttpResponse<String> feed = send("GET", system.feed, "/api/v1/feed?limit=50", reader(tenant, "grace"), null);
+        assertThat(feed.statusCode()).isEqualTo(200);
+        return JSON.readTree(feed.body()).path("items").findValuesAsText("id").toString();
     }
 
     // ---------------------------------------------------------------------------------------------
