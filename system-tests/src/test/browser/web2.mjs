@@ -493,6 +493,17 @@ const waitBadge = (page, id, n) => page.waitForFunction(([i, want]) => {
   return el && (want === 0 ? el.hidden : !el.hidden && el.dataset.count === String(want));
 }, [id, n], { timeout: T });
 
+/** The reader's follows as the service has them, once `ready` holds (the page shows a change before the service answers). */
+async function followsOnServer(ready) {
+  let items = [];
+  for (let i = 0; i < 50; i++) {
+    items = (await http('GET', '/api/v1/feed/follows', env('READER_TOKEN'))).json.items;
+    if (ready(items)) break;
+    await sleep(100);
+  }
+  return items;
+}
+
 async function requireFollows(token) {
   const answer = await http('GET', '/api/v1/feed/follows', token);
   if (answer.status === 404 || answer.status === 405) throw new Skip(`follows are not available (GET /api/v1/feed/follows answered ${answer.status})`);
@@ -535,7 +546,7 @@ export const following = {
     assert((await adaTile.locator('button.follow').getAttribute('class')).includes(' on'), 'the star shows the follow');
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'hidden', timeout: T });
-    const stored = (await http('GET', '/api/v1/feed/follows', env('READER_TOKEN'))).json.items;
+    const stored = await followsOnServer(items => items.length > 0);
     assert(stored.length === 1 && stored[0].kind === 'actor' && stored[0].actorId === 'ada-lovelace', `the follow is stored: ${JSON.stringify(stored)}`);
     // every tile of the same actor shows the follow, in the full feed
     await page.waitForFunction(t => [...document.querySelectorAll('#feed-view article.tile')]
@@ -584,7 +595,7 @@ export const following = {
       const titles = [...document.querySelectorAll('#following-view article.tile .title')].map(e => e.textContent);
       return titles.length === 1 && titles[0] === t;
     }, typeTitle, { timeout: T });
-    const after = (await http('GET', '/api/v1/feed/follows', env('READER_TOKEN'))).json.items;
+    const after = await followsOnServer(items => items.length < 2);
     assert(after.length === 1 && after[0].kind === 'type', `the removal is stored: ${JSON.stringify(after)}`);
     // and the open stream follows the removal: Ada's next event stays out, the type's next one comes in
     const adaAfter = `Ada after ${run}`;
@@ -683,7 +694,7 @@ export const following = {
     await screenshot(phone, 'following-phone');
   },
 
-  /** axe-core on the new parts (Following view, follows list, a tile's follow menu), desktop and phone. */
+  /** axe-core on the new parts (Following view, follows list, a tile's follow menu), desktop and phone: no violation of any impact. */
   async 'following-axe'({ browser, pages }) {
     await requireFollows(env('READER_TOKEN'));
     const run = short();
@@ -701,7 +712,7 @@ export const following = {
       const check = async where => {
         const violations = await axe(page);
         console.log(`axe ${where} ${size.width}px: ${JSON.stringify(violations, null, 1)}`);
-        found.push(...violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v => `${where} ${size.width}px: ${v.id} (${v.impact})`));
+        found.push(...violations.map(v => `${where} ${size.width}px: ${v.id} (${v.impact})`));
       };
       await check('feed with a follow menu open');
       await page.keyboard.press('Escape');
@@ -712,7 +723,7 @@ export const following = {
       await inView(page, 'following-view', `Ada ${run}`).locator('button.follow').click();
       await check('Following view with its list and a follow menu open');
     }
-    assert(found.length === 0, `axe found critical or serious violations:\n${found.join('\n')}`);
+    assert(found.length === 0, `axe found violations:\n${found.join('\n')}`);
   },
 
   /** Who reacted: a person the feed knows by name is named, not shown by user id (issue 17). */

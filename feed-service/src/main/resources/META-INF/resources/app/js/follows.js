@@ -20,8 +20,10 @@ export function followKey(target) {
 
 /**
  * The reader's follows (GET /api/v1/feed/follows, every page), the one copy both feed views and
- * the follows list read. follow() and unfollow() change it at once and roll back if the service
- * refuses; every change is told to the listeners, with whether the set of targets changed.
+ * the follows list read. follow() and unfollow() show the change at once and roll back if the
+ * service refuses; every change is told to the listeners. settledKeys() is what the service holds
+ * as far as this page knows (a follow or unfollow counts once the service answered), for the
+ * reads that must see it: the Following view and its count.
  */
 export class Follows {
   constructor() {
@@ -40,15 +42,17 @@ export class Follows {
   }
 
   has(target) {
-    return this.items.has(followKey(target));
+    const item = this.items.get(followKey(target));
+    return !!item && !item.removing;
   }
 
-  get size() {
-    return this.items.size;
-  }
-
+  /** The follows shown: without those on their way out, with those on their way in (`pending`). */
   list() {
-    return [...this.items.values()];
+    return [...this.items.values()].filter(f => !f.removing);
+  }
+
+  settledKeys() {
+    return [...this.items.entries()].filter(([, f]) => !f.pending).map(([key]) => key).sort();
   }
 
   async load() {
@@ -78,7 +82,7 @@ export class Follows {
 
   async follow(target) {
     const key = followKey(target);
-    if (this.items.has(key)) return this.items.get(key);
+    if (this.has(target)) return this.items.get(key);
     const { name, ...plain } = target;
     this.items.set(key, { ...plain, origin: 'manual', pending: true });
     this.emit();
@@ -97,12 +101,15 @@ export class Follows {
   async unfollow(target) {
     const key = followKey(target);
     const before = this.items.get(key);
-    this.items.delete(key);
+    if (before) this.items.set(key, { ...before, removing: true });
     this.emit();
     try {
       await api('DELETE', followPath(target));
+      if (this.items.get(key) && this.items.get(key).removing) this.items.delete(key);
+      this.emit();
     } catch (e) {
       if (before) this.items.set(key, before);
+      else this.items.delete(key);
       this.emit();
       throw e;
     }

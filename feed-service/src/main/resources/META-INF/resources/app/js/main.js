@@ -183,7 +183,7 @@ function start() {
 
   // ---- follows: the list with remove buttons, the tiles' follow controls, the Following view ----
   const followName = f => (f.kind === 'actor' ? names.person(f.actorId)
-    : f.kind === 'entity' ? names.entity(f.entityType, f.entityId) : (feed.typeList.find(t => t.type === f.type) || {}).name || f.type);
+    : f.kind === 'entity' ? names.entity(f.entityType, f.entityId) : (feed.typeList.find(t => t.type === f.type) || {}).name || names.type(f.type));
   const KIND = { actor: 'Person', entity: 'Item', type: 'Type' };
   const drawFollows = () => {
     const items = follows.list().filter(f => !f.pending);
@@ -202,9 +202,9 @@ function start() {
         h('span', { class: `origin origin-${origin}`, title: origin === 'participating' ? 'You reacted or commented here' : 'You followed this' }, origin),
         typeof f.followers === 'number' && f.followers > 1 ? h('span', { class: 'muted followers' }, `${f.followers} followers`) : null,
         h('button', {
-          type: 'button', class: 'ghost remove-follow', dataset: { followKey: followKey(f) }, 'aria-label': `Stop following ${name}`, title: 'Stop following',
+          type: 'button', class: 'ghost remove-follow', dataset: { followKey: followKey(f) }, title: `Stop following ${name}`,
           onclick: () => follows.unfollow(f).then(() => toast(`Unfollowed ${name}`)).catch(e => toast(`Could not unfollow ${name}: ${e.message}`, 'error')),
-        }, icon('trash', { size: 16 }), h('span', { class: 'remove-label' }, 'Remove')));
+        }, icon('trash', { size: 16 }), h('span', { class: 'remove-label' }, 'Remove'), h('span', { class: 'sr-only' }, ` ${name}`)));
     }));
     // focus was on a row that went: the next row, or the toggle
     if (focusedKey && !list.contains(document.activeElement)) (list.querySelector('button.remove-follow') || $('follows-toggle')).focus();
@@ -214,7 +214,7 @@ function start() {
   follows.onChange(() => {
     drawFollows();
     for (const view of feedViews()) view.followsChanged();
-    const now = follows.list().filter(f => !f.pending).map(followKey).sort().join('\n');
+    const now = follows.settledKeys().join('\n');
     if (now === followsShown) return;
     followsShown = now;
     // the stream's filter follows the change by itself (SPEC §4a); tiles already drawn and the count do not
@@ -331,10 +331,6 @@ function start() {
   follows.load().catch(() => {});
   refreshUnread();
   stream.start();
-  show('feed');
-}
-
-start();
   show('feed');
 }
 

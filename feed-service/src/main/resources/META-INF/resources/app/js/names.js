@@ -3,6 +3,7 @@
 // stores who reacted by user id), so an id is shown as a name when the page knows one, else as is.
 const people = new Map();
 const entities = new Map();
+const types = new Map();
 
 const entityKey = (type, id) => `${type}\u0000${id}`;
 
@@ -13,6 +14,10 @@ export const names = {
 
   entity(type, id) {
     return entities.get(entityKey(type, id)) || id;
+  },
+
+  type(type) {
+    return types.get(type) || type;
   },
 
   learnPerson(id, name) {
@@ -28,6 +33,7 @@ export const names = {
     if (!tile) return;
     const actor = a => { if (a) names.learnPerson(a.id, a.name); };
     const entity = e => { if (e) names.learnEntity(e.type, e.id, e.name); };
+    if (tile.type && tile.displayName) types.set(tile.type, tile.displayName);
     actor(tile.actor);
     entity(tile.entity);
     for (const a of tile.actors || []) actor(a);
