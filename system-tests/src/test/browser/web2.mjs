@@ -3,7 +3,7 @@
 // comments dialog, keyboard navigation, axe, texts, caching, lazy loading and first-tile timing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource, Skip,
+  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource, Skip, react,
 } from './lib.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -604,6 +604,39 @@ export const following = {
     await inView(page, 'following-view', typeAfter).waitFor({ timeout: T });
     assert(await inView(page, 'following-view', adaAfter).count() === 0, 'after the removal Ada\'s events stay out');
     await screenshot(page, 'following-desktop');
+  },
+
+  /** Reacting makes the reader follow the tile's entity (SPEC §4a): the star, the list ("participating") and the view show it. */
+  async 'follow-participating'({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await requireSocial(env('READER_TOKEN'));
+    await requireFollows(env('READER_TOKEN'));
+    const run = short();
+    const doc = { type: 'doc', id: `d-${run}`, name: `Design doc ${run}` };
+    const title = `Grace reviewed ${run}`;
+    await postEach([by('Grace Hopper', title, { entity: doc }), by('Alan Turing', `Alan ${run}`)]);
+    const feed = await waitForFeed(env('READER_TOKEN'), title);
+    const item = feed.items.find(t => t.title === title);
+    // social learns tiles from feed.changes: the reaction is sent once social knows the tile
+    for (let i = 0; i < 30 && (await http('GET', `/api/v1/tiles/${item.id}/comments`, env('READER_TOKEN'))).status !== 200; i++) await sleep(300);
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    await waitLive(page);
+    const t = inView(page, 'feed-view', title);
+    await t.waitFor({ timeout: T });
+    assert(await t.locator('button.follow.on').count() === 0, 'nothing followed before the reaction');
+    await react(page, title, 'respect');
+    await t.locator('button.follow.on').waitFor({ timeout: T });
+    await page.locator('nav button[data-view="following"]').click();
+    await inView(page, 'following-view', title).waitFor({ timeout: T });
+    await page.locator('#follows-toggle').click();
+    const row = page.locator('#follows-list li.follow-row');
+    await row.first().waitFor({ timeout: T });
+    const text = await row.textContent();
+    console.log(`follows list: ${text}`);
+    assert(await row.count() === 1 && (await row.getAttribute('data-origin')) === 'participating' && text.includes('participating')
+      && text.includes(doc.name) && text.includes('doc'), `the entity is followed as participating, by name: ${text}`);
+    assert(await inView(page, 'following-view', `Alan ${run}`).count() === 0, 'other tiles stay out');
   },
 
   /** One unread badge per view, both live, whichever view is shown; a read in one view counts in both. */

@@ -76,8 +76,11 @@ export class Follows {
    * participating), written by the feed when social's update reaches it: read the list again shortly.
    */
   reloadSoon(delayMs = 2000) {
+    const at = Date.now() + delayMs;
+    if (this.reloadTimer && this.reloadAt <= at) return; // one sooner is planned already
     clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => this.load().catch(() => {}), delayMs);
+    this.reloadAt = at;
+    this.reloadTimer = setTimeout(() => { this.reloadTimer = null; this.load().catch(() => {}); }, delayMs);
   }
 
   async follow(target) {

@@ -144,7 +144,7 @@ function start() {
     root: $('drawer'),
     onPosted: (tileId, comment) => {
       for (const view of feedViews()) view.commentChanged(tileId, comment, 1);
-      follows.reloadSoon(); // commenting makes the reader follow the tile's entity (participating)
+      follows.reloadSoon(); // commenting makes the reader follow the tile's entity (participating); the stream usually says so sooner
     },
   });
   const filterPanel = $('filters');
@@ -163,7 +163,7 @@ function start() {
     me: who.sub, follows, onUnread,
     onComments: tile => drawer.open(tile),
     onFiltersChanged: filtersChanged,
-    onReacted: () => follows.reloadSoon(), // reacting makes the reader follow the tile's entity (participating)
+    onReacted: () => follows.reloadSoon(), // reacting makes the reader follow the tile's entity (participating); the stream usually says so sooner
   };
   const feed = new FeedView({ ...common, root: $('feed'), onRead: id => following && following.view.markReadLocal(id) });
   const redrawFilters = () => {
@@ -239,8 +239,8 @@ function start() {
    * changed in another tab), so the client never guesses from the full stream. It is closed when the
    * view is left, because the service caps each user's open streams (10 by default) and a tab already
    * holds one for the full feed; the Following badge needs no stream, only a count, which the full
-   * stream's tile events ask for again. Opened afresh, the view loads its first page once the stream
-   * is connected, so nothing falls between the page and the stream.
+   * stream's tile events ask for again. Opened afresh, the view loads its first page at once and again
+   * once the stream is connected, so nothing falls between the page and the stream.
    */
   const openFollowing = () => {
     if (!following) {
@@ -264,6 +264,7 @@ function start() {
       window.afp.following = following;
     }
     following.fresh = true;
+    following.view.reload(); // at once, and again once the stream is connected: nothing waits for the stream
     following.stream.lastEventId = null;
     following.stream.start();
   };
@@ -297,6 +298,10 @@ function start() {
       if (type === 'feed.snapshot-required') { feed.reload(); refreshUnread(); return; }
       if (type === 'feed.connected') { refreshUnread(); return; }
       if (data && data.comment) names.learnPerson(data.comment.authorId, data.comment.authorName);
+      // the reader's own reaction or comment came back: the participating follow (SPEC §4a) was
+      // committed with it, in the same transaction, so the list is read again now
+      if ((type === 'activity.reaction.updated' && data && data.actorId === who.sub && data.action === 'added')
+        || (type === 'activity.comment.created' && data && data.comment && data.comment.authorId === who.sub)) follows.reloadSoon(50);
       if (data && type === 'chat.message.created') names.learnPerson(data.authorId, data.authorName);
       if (type.startsWith('activity.')) {
         feed.handle(type, data);
