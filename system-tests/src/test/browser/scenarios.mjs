@@ -4,7 +4,7 @@ import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
   tile, waitLive, assert, Skip, react, SHOTS,
 } from './lib.mjs';
-import { scenarios as secondEdition, firstTiles, sideBySide } from './web2.mjs';
+import { scenarios as secondEdition, following, firstTiles, sideBySide } from './web2.mjs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -489,9 +489,9 @@ async function countTiles(type) {
 
 async function main() {
   const name = process.argv[2];
-  const scenario = scenarios[name] || secondEdition[name];
+  const scenario = scenarios[name] || secondEdition[name] || following[name];
   if (!scenario) {
-    console.error(`unknown scenario ${name}; known: ${[...Object.keys(scenarios), ...Object.keys(secondEdition)].join(', ')}`);
+    console.error(`unknown scenario ${name}; known: ${[...Object.keys(scenarios), ...Object.keys(secondEdition), ...Object.keys(following)].join(', ')}`);
     process.exit(2);
   }
   const browser = await launch();

@@ -3,7 +3,7 @@
 // comments dialog, keyboard navigation, axe, texts, caching, lazy loading and first-tile timing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource,
+  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource, Skip, react,
 } from './lib.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -475,6 +475,310 @@ export const scenarios = {
     assert(await own.locator('button.react').isDisabled(), 'React is disabled on my own tile');
     assert(await own.locator('button[data-reaction]').evaluateAll(b => b.every(x => x.disabled)), 'every reaction is disabled');
     assert((await own.locator('button.react').getAttribute('title')).includes('own activity'), 'the reason is given');
+  },
+};
+
+// ---- issue 14: following (SPEC §4a) in the web client, and who reacted by name (issue 17) ----
+
+/** An ungrouped event (high priority is never grouped) by `who`, with a title of its own. */
+const by = (who, title, extra = {}) => ({ type: 'followed_probe', priority: 'high', title, actor: person(who), ...extra });
+const inView = (page, view, text) => page.locator(`#${view} article.tile`, { has: page.locator('.title', { hasText: text }) });
+const titlesIn = (page, view) => page.locator(`#${view} article.tile .title`).allTextContents();
+const badgeCount = async (page, id) => {
+  const el = page.locator(`#${id}`);
+  return (await el.isHidden()) ? 0 : Number(await el.getAttribute('data-count'));
+};
+const waitBadge = (page, id, n) => page.waitForFunction(([i, want]) => {
+  const el = document.getElementById(i);
+  return el && (want === 0 ? el.hidden : !el.hidden && el.dataset.count === String(want));
+}, [id, n], { timeout: T });
+
+/** The reader's follows as the service has them, once `ready` holds (the page shows a change before the service answers). */
+async function followsOnServer(ready) {
+  let items = [];
+  for (let i = 0; i < 50; i++) {
+    items = (await http('GET', '/api/v1/feed/follows', env('READER_TOKEN'))).json.items;
+    if (ready(items)) break;
+    await sleep(100);
+  }
+  return items;
+}
+
+async function requireFollows(token) {
+  const answer = await http('GET', '/api/v1/feed/follows', token);
+  if (answer.status === 404 || answer.status === 405) throw new Skip(`follows are not available (GET /api/v1/feed/follows answered ${answer.status})`);
+}
+
+export const following = {
+  /**
+   * Follow an actor from a tile (by keyboard): the follows list shows it, the Following view shows
+   * only matching tiles and takes the followed actor's new events live but not another's; removing
+   * it from the list empties the view.
+   */
+  async 'follow-actor'({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await requireFollows(env('READER_TOKEN'));
+    const run = short();
+    const ada = [`Ada shipped ${run} one`, `Ada shipped ${run} two`];
+    const grace = `Grace shipped ${run}`;
+    await postEach([by('Ada Lovelace', ada[0]), by('Grace Hopper', grace), by('Ada Lovelace', ada[1], { entity: { type: 'repo', id: `r-${run}`, name: `Repo ${run}` } })]);
+    await waitForFeed(env('READER_TOKEN'), ada[1]);
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    await waitLive(page);
+    const adaTile = inView(page, 'feed-view', ada[1]);
+    await adaTile.waitFor({ timeout: T });
+    assert(!(await adaTile.locator('button.follow').getAttribute('class')).includes(' on'), 'nothing is followed yet');
+    assert(await page.locator('nav button[data-view="following"]').isVisible(), 'the Following view is in the header');
+
+    // the star opens the tile's follow menu by keyboard: the person, the item and the type, each with its name
+    await adaTile.locator('button.follow').focus();
+    await page.keyboard.press('Enter');
+    const menu = adaTile.locator('.follow-menu');
+    await menu.waitFor({ timeout: T });
+    const entries = await menu.locator('button.follow-item').allTextContents();
+    console.log(`follow menu: ${JSON.stringify(entries)}`);
+    assert(entries.some(e => e.startsWith('Follow Ada Lovelace')) && entries.some(e => e.startsWith(`Follow Repo ${run}`))
+      && entries.some(e => /^Follow .* · type$/.test(e)), `the menu offers the person, the item and the type: ${entries}`);
+    assert(await page.evaluate(() => document.activeElement.classList.contains('follow-item')), 'focus moves into the menu');
+    await page.keyboard.press('Enter'); // the first entry: the person
+    await menu.locator('button.follow-item', { hasText: 'Unfollow Ada Lovelace' }).waitFor({ timeout: T });
+    assert((await adaTile.locator('button.follow').getAttribute('class')).includes(' on'), 'the star shows the follow');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: T });
+    const stored = await followsOnServer(items => items.length > 0);
+    assert(stored.length === 1 && stored[0].kind === 'actor' && stored[0].actorId === 'ada-lovelace', `the follow is stored: ${JSON.stringify(stored)}`);
+    // every tile of the same actor shows the follow, in the full feed
+    await page.waitForFunction(t => [...document.querySelectorAll('#feed-view article.tile')]
+      .find(a => a.querySelector('.title').textContent === t).querySelector('button.follow.on'), ada[0], { timeout: T });
+
+    // the Following view: only Ada's tiles; the list names the follow with its origin
+    await page.locator('nav button[data-view="following"]').click();
+    await inView(page, 'following-view', ada[1]).waitFor({ timeout: T });
+    await inView(page, 'following-view', ada[0]).waitFor({ timeout: T });
+    assert(JSON.stringify((await titlesIn(page, 'following-view')).sort()) === JSON.stringify([...ada].sort()),
+      `only the followed actor's tiles: ${await titlesIn(page, 'following-view')}`);
+    await page.locator('#follows-toggle').click();
+    const row = page.locator('#follows-list li.follow-row');
+    await row.first().waitFor({ timeout: T });
+    assert(await row.count() === 1, 'one follow listed');
+    const rowText = await row.textContent();
+    console.log(`follows list: ${rowText}`);
+    assert(rowText.includes('Ada Lovelace') && rowText.includes('Person') && (await row.getAttribute('data-origin')) === 'manual'
+      && rowText.includes('followed'), `the row names the person and its origin: ${rowText}`);
+
+    // live: a new event by Ada arrives, Grace's does not (Grace's goes first, so the stream had it before Ada's)
+    const graceLive = `Grace live ${run}`;
+    const adaLive = `Ada live ${run}`;
+    await postEach([by('Grace Hopper', graceLive), by('Ada Lovelace', adaLive)]);
+    await inView(page, 'following-view', adaLive).waitFor({ timeout: T });
+    await inView(page, 'feed-view', graceLive).waitFor({ state: 'attached', timeout: T });
+    assert(await inView(page, 'following-view', graceLive).count() === 0, 'an unfollowed actor\'s event stays out of the Following view');
+    assert(await inView(page, 'following-view', grace).count() === 0, 'and so do the older ones');
+    console.log(`Following view live: ${JSON.stringify(await titlesIn(page, 'following-view'))}`);
+
+    // a second follow (a type) from the view's own tile, then Ada removed from the list: the view keeps only the type
+    const typeTitle = `Deploy ${run}`;
+    await postEvents([{ type: `deploy_${run}`, priority: 'high', title: typeTitle, actor: person('Linus Torvalds') }]);
+    const deployTile = inView(page, 'feed-view', typeTitle);
+    await deployTile.waitFor({ state: 'attached', timeout: T });
+    await page.locator('nav button[data-view="feed"]').click();
+    await deployTile.locator('button.follow').click();
+    await deployTile.locator('button.follow-item[data-follow-kind="type"]').click();
+    await page.locator('nav button[data-view="following"]').click();
+    await inView(page, 'following-view', typeTitle).waitFor({ timeout: T });
+    if (await page.locator('#follows-toggle').getAttribute('aria-expanded') === 'false') await page.locator('#follows-toggle').click();
+    await row.nth(1).waitFor({ timeout: T });
+    await page.locator('#follows-list li.follow-row[data-kind="actor"] button.remove-follow').click();
+    await page.waitForFunction(() => document.querySelectorAll('#follows-list li.follow-row').length === 1, null, { timeout: T });
+    await page.waitForFunction(t => {
+      const titles = [...document.querySelectorAll('#following-view article.tile .title')].map(e => e.textContent);
+      return titles.length === 1 && titles[0] === t;
+    }, typeTitle, { timeout: T });
+    const after = await followsOnServer(items => items.length < 2);
+    assert(after.length === 1 && after[0].kind === 'type', `the removal is stored: ${JSON.stringify(after)}`);
+    // and the open stream follows the removal: Ada's next event stays out, the type's next one comes in
+    const adaAfter = `Ada after ${run}`;
+    const typeAfter = `Deploy again ${run}`;
+    await postEach([by('Ada Lovelace', adaAfter), { type: `deploy_${run}`, priority: 'high', title: typeAfter, actor: person('Linus Torvalds') }]);
+    await inView(page, 'following-view', typeAfter).waitFor({ timeout: T });
+    assert(await inView(page, 'following-view', adaAfter).count() === 0, 'after the removal Ada\'s events stay out');
+    await screenshot(page, 'following-desktop');
+  },
+
+  /** Reacting makes the reader follow the tile's entity (SPEC §4a): the star, the list ("participating") and the view show it. */
+  async 'follow-participating'({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await requireSocial(env('READER_TOKEN'));
+    await requireFollows(env('READER_TOKEN'));
+    const run = short();
+    const doc = { type: 'doc', id: `d-${run}`, name: `Design doc ${run}` };
+    const title = `Grace reviewed ${run}`;
+    await postEach([by('Grace Hopper', title, { entity: doc }), by('Alan Turing', `Alan ${run}`)]);
+    const feed = await waitForFeed(env('READER_TOKEN'), title);
+    const item = feed.items.find(t => t.title === title);
+    // social learns tiles from feed.changes: the reaction is sent once social knows the tile
+    for (let i = 0; i < 30 && (await http('GET', `/api/v1/tiles/${item.id}/comments`, env('READER_TOKEN'))).status !== 200; i++) await sleep(300);
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    await waitLive(page);
+    const t = inView(page, 'feed-view', title);
+    await t.waitFor({ timeout: T });
+    assert(await t.locator('button.follow.on').count() === 0, 'nothing followed before the reaction');
+    await react(page, title, 'respect');
+    await t.locator('button.follow.on').waitFor({ timeout: T });
+    await page.locator('nav button[data-view="following"]').click();
+    await inView(page, 'following-view', title).waitFor({ timeout: T });
+    await page.locator('#follows-toggle').click();
+    const row = page.locator('#follows-list li.follow-row');
+    await row.first().waitFor({ timeout: T });
+    const text = await row.textContent();
+    console.log(`follows list: ${text}`);
+    assert(await row.count() === 1 && (await row.getAttribute('data-origin')) === 'participating' && text.includes('participating')
+      && text.includes(doc.name) && text.includes('doc'), `the entity is followed as participating, by name: ${text}`);
+    assert(await inView(page, 'following-view', `Alan ${run}`).count() === 0, 'other tiles stay out');
+  },
+
+  /** One unread badge per view, both live, whichever view is shown; a read in one view counts in both. */
+  async 'following-unread'({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    await requireReadState(env('READER_TOKEN'));
+    await requireFollows(env('READER_TOKEN'));
+    const run = short();
+    assert((await http('PUT', '/api/v1/feed/follows/actors/ada-lovelace', env('READER_TOKEN'))).status === 200, 'follow through the API');
+    await postEach([by('Ada Lovelace', `A1 ${run}`), by('Grace Hopper', `G1 ${run}`), by('Ada Lovelace', `A2 ${run}`),
+      by('Grace Hopper', `G2 ${run}`), by('Grace Hopper', `G3 ${run}`)]);
+    await waitForFeed(env('READER_TOKEN'), `G3 ${run}`);
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    await waitLive(page);
+    await waitBadge(page, 'unread-badge', 5);
+    await waitBadge(page, 'following-badge', 2);
+    console.log(`badges: feed ${await badgeCount(page, 'unread-badge')}, following ${await badgeCount(page, 'following-badge')}`);
+    // live while the full feed is shown
+    await postEach([by('Ada Lovelace', `A3 ${run}`), by('Grace Hopper', `G4 ${run}`)]);
+    await waitBadge(page, 'unread-badge', 7);
+    await waitBadge(page, 'following-badge', 3);
+    // live while the Following view is shown
+    await page.locator('nav button[data-view="following"]').click();
+    await inView(page, 'following-view', `A3 ${run}`).waitFor({ timeout: T });
+    await postEach([by('Grace Hopper', `G5 ${run}`), by('Ada Lovelace', `A4 ${run}`)]);
+    await inView(page, 'following-view', `A4 ${run}`).waitFor({ timeout: T });
+    await waitBadge(page, 'unread-badge', 9);
+    await waitBadge(page, 'following-badge', 4);
+    // a read in the Following view lowers both, and the full feed shows the tile read
+    await inView(page, 'following-view', `A4 ${run}`).locator('button.mark-read').click();
+    await waitBadge(page, 'following-badge', 3);
+    await waitBadge(page, 'unread-badge', 8);
+    assert(!(await inView(page, 'feed-view', `A4 ${run}`).getAttribute('class')).includes('unread'), 'the full feed shows it read too');
+    // a read in the full feed of a Grace tile: only the full count moves
+    await page.locator('nav button[data-view="feed"]').click();
+    await inView(page, 'feed-view', `G5 ${run}`).locator('button.mark-read').click();
+    await waitBadge(page, 'unread-badge', 7);
+    await sleep(1000);
+    assert(await badgeCount(page, 'following-badge') === 3, 'the Following count is unchanged by an unfollowed tile');
+    const server = (await http('GET', '/api/v1/feed/unread-count?following=true', env('READER_TOKEN'))).json;
+    assert(server.unread === 3, `the badge says what the service says: ${JSON.stringify(server)}`);
+    // a new follow changes the Following count at once
+    await inView(page, 'feed-view', `G4 ${run}`).locator('button.follow').click();
+    await inView(page, 'feed-view', `G4 ${run}`).locator('button.follow-item', { hasText: 'Follow Grace Hopper' }).click();
+    await waitBadge(page, 'following-badge', 7);
+    const labels = await page.locator('nav').evaluate(n => [...n.querySelectorAll('.badge')].map(b => b.getAttribute('aria-label')));
+    assert(labels[0] === '7 unread' && labels[1] === '7 unread you follow', `each badge says what it counts: ${labels}`);
+  },
+
+  /** The phone layout: the view switch is in the one-row header, nothing scrolls sideways, the list and menu fit. */
+  async 'following-phone'({ browser, pages }) {
+    await requireFollows(env('READER_TOKEN'));
+    const run = short();
+    assert((await http('PUT', '/api/v1/feed/follows/actors/ada-lovelace', env('READER_TOKEN'))).status === 200, 'follow through the API');
+    assert((await http('PUT', `/api/v1/feed/follows/entities/repository/a-very-long-repository-name-${run}`, env('READER_TOKEN'))).status === 200, 'follow an entity');
+    await postEach([by('Ada Lovelace', `Ada on a phone ${run}`, { entity: { type: 'repository', id: `a-very-long-repository-name-${run}`, name: `A very long repository name that goes on ${run}` } }),
+      by('Grace Hopper', `Grace on a phone ${run}`)]);
+    await waitForFeed(env('READER_TOKEN'), `Grace on a phone ${run}`);
+    const phone = await openFeed(browser, env('READER_TOKEN'), { width: 390, height: 844, isMobile: true });
+    pages.push(phone);
+    await inView(phone, 'feed-view', `Ada on a phone ${run}`).waitFor({ timeout: T });
+    const overflow = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const tab = phone.locator('nav button[data-view="following"]');
+    const box = await tab.boundingBox();
+    const header = await phone.locator('header.top').boundingBox();
+    console.log(`MEASURE phone: header ${Math.round(header.height)} px, Following tab at x=${Math.round(box.x)}..${Math.round(box.x + box.width)}`);
+    assert(await tab.isVisible() && box.x >= 0 && box.x + box.width <= 390 && box.y < header.height, 'the view switch is in the header, on screen');
+    assert(header.height <= 60, `the header stays one row (${header.height} px)`);
+    assert(await tab.evaluate(b => b.textContent.includes('Following')), 'the tab is named (for screen readers on a phone)');
+    assert(await overflow() <= 0, `no sideways scrolling in the feed (${await overflow()} px)`);
+    const t = inView(phone, 'feed-view', `Ada on a phone ${run}`);
+    await t.locator('button.follow').click();
+    await t.locator('.follow-menu').waitFor({ timeout: T });
+    const menuBox = await t.locator('.follow-menu').boundingBox();
+    assert(menuBox.x >= 0 && menuBox.x + menuBox.width <= 390, `the follow menu fits the screen (${menuBox.x}..${menuBox.x + menuBox.width})`);
+    assert(await overflow() <= 0, `no sideways scrolling with the follow menu open (${await overflow()} px)`);
+    await screenshot(phone, 'following-phone-menu');
+    await phone.keyboard.press('Escape');
+    await tab.click();
+    await inView(phone, 'following-view', `Ada on a phone ${run}`).waitFor({ timeout: T });
+    await phone.locator('#follows-toggle').click();
+    await phone.locator('#follows-list li.follow-row').nth(1).waitFor({ timeout: T });
+    assert(await overflow() <= 0, `no sideways scrolling in the Following view with its list (${await overflow()} px)`);
+    const rows = await phone.locator('#follows-list li.follow-row').evaluateAll(els => els.map(e => e.getBoundingClientRect().right));
+    assert(rows.every(r => r <= 390), `the rows fit: ${rows}`);
+    assert(await phone.locator('#follows-list button.remove-follow').first().isVisible(), 'the remove button is on screen');
+    await screenshot(phone, 'following-phone');
+  },
+
+  /** axe-core on the new parts (Following view, follows list, a tile's follow menu), desktop and phone: no violation of any impact. */
+  async 'following-axe'({ browser, pages }) {
+    await requireFollows(env('READER_TOKEN'));
+    const run = short();
+    assert((await http('PUT', '/api/v1/feed/follows/actors/ada-lovelace', env('READER_TOKEN'))).status === 200, 'follow through the API');
+    assert((await http('PUT', '/api/v1/feed/follows/types/badge_earned', env('READER_TOKEN'))).status === 200, 'follow a type');
+    await postEach([by('Ada Lovelace', `Ada ${run}`), by('Grace Hopper', `Grace ${run}`), badge('Alan Turing', 'Night Owl')]);
+    await waitForFeed(env('READER_TOKEN'), 'Night Owl');
+    const found = [];
+    for (const size of [{ width: 1280, height: 800 }, { width: 390, height: 844, isMobile: true }]) {
+      const page = await openFeed(browser, env('READER_TOKEN'), size);
+      pages.push(page);
+      await inView(page, 'feed-view', `Grace ${run}`).waitFor({ timeout: T });
+      await inView(page, 'feed-view', `Grace ${run}`).locator('button.follow').click();
+      await inView(page, 'feed-view', `Grace ${run}`).locator('.follow-menu').waitFor({ timeout: T });
+      const check = async where => {
+        const violations = await axe(page);
+        console.log(`axe ${where} ${size.width}px: ${JSON.stringify(violations, null, 1)}`);
+        found.push(...violations.map(v => `${where} ${size.width}px: ${v.id} (${v.impact})`));
+      };
+      await check('feed with a follow menu open');
+      await page.keyboard.press('Escape');
+      await page.locator('nav button[data-view="following"]').click();
+      await inView(page, 'following-view', `Ada ${run}`).waitFor({ timeout: T });
+      await page.locator('#follows-toggle').click();
+      await page.locator('#follows-list li.follow-row').nth(1).waitFor({ timeout: T });
+      await inView(page, 'following-view', `Ada ${run}`).locator('button.follow').click();
+      await check('Following view with its list and a follow menu open');
+    }
+    assert(found.length === 0, `axe found violations:\n${found.join('\n')}`);
+  },
+
+  /** Who reacted: a person the feed knows by name is named, not shown by user id (issue 17). */
+  async 'reactor-names'({ browser, pages }) {
+    await requireSocial(env('READER_TOKEN'));
+    const run = short();
+    const target = `Dana's deploy ${run}`;
+    // bob, the second reader, is also an actor in this tenant's feed: his name is known from his tile
+    await postEach([by('Dana Scully', target), { ...by('Bob', `Bob built a shed ${run}`), actor: { id: 'bob', name: 'Bob Builder' } }]);
+    const feed = await waitForFeed(env('READER_TOKEN'), `Bob built a shed ${run}`);
+    const item = feed.items.find(t => t.title === target);
+    for (let i = 0; i < 30; i++) {
+      if ((await http('PUT', `/api/v1/tiles/${item.id}/reactions/hype`, env('READER2_TOKEN'))).status === 200) break;
+      await sleep(500);
+    }
+    const page = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 800 });
+    pages.push(page);
+    const chip = inView(page, 'feed-view', target).locator('.rx[data-count="hype"]');
+    await chip.waitFor({ timeout: T });
+    await chip.hover();
+    await inView(page, 'feed-view', target).locator('.rx[data-count="hype"][title="Hype 1: Bob Builder"]').waitFor({ state: 'attached', timeout: T });
+    assert((await chip.locator('.sr-only').textContent()) === 'Hype 1: Bob Builder', 'screen readers hear the name too');
   },
 };
 

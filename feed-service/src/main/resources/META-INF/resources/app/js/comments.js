@@ -3,6 +3,7 @@ import { h, clear, toast } from './dom.js';
 import { relative, absolute } from './time.js';
 import { icon } from './icons.js';
 import { sentence } from './tiles.js';
+import { names } from './names.js';
 
 const MAX = 500;
 
@@ -102,6 +103,7 @@ export class CommentsDrawer {
   add(comment) {
     if (!comment || this.ids.has(comment.id)) return;
     this.ids.add(comment.id);
+    names.learnPerson(comment.authorId, comment.authorName);
     this.emptyNote.hidden = true;
     this.list.append(h('li', { class: 'comment', dataset: { id: comment.id } },
       h('div', { class: 'comment-meta' },

@@ -2,6 +2,7 @@ import { api, query, ApiError } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { renderTile, compareTiles, reactionLabel } from './tiles.js';
 import { FIRST_PAGE } from './boot.js';
+import { names } from './names.js';
 
 const PAGE = 20;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -11,14 +12,25 @@ const HIGHLIGHT_MS = 2000;
  * The feed in activity order (SPEC §4 sort=activity): a group that grows moves to the top with a
  * short highlight. First page, infinite scroll over the cursor, filters, live changes, and the
  * WAI-ARIA feed pattern's keyboard model (j/k or arrows move between tiles, Enter opens one).
+ * With `following` it is the Following view: every read adds following=true (SPEC §4a).
  */
 export class FeedView {
-  constructor({ root, me, onUnread, onComments, onFiltersChanged }) {
+  constructor({ root, me, onUnread, onComments, onFiltersChanged, following = false, follows = null, prefix = '',
+    label = 'Activity feed', emptyText = 'Nothing here yet.', onRead, onReacted }) {
     this.root = root;
     this.me = me;
     this.onUnread = onUnread;
     this.onComments = onComments;
     this.onFiltersChanged = onFiltersChanged || (() => {});
+    this.following = following;
+    this.follows = follows;
+    this.prefix = prefix;
+    this.label = label;
+    this.emptyText = emptyText;
+    this.onRead = onRead || (() => {});
+    this.onReacted = onReacted || (() => {});
+    this.followOpen = null;       // the tile whose follow menu is open
+    this.arrivedWhileLoading = null;
     this.tiles = new Map();       // id -> tile, drawn in the list
     this.pending = new Map();     // id -> tile, new or grown while scrolled down
     this.expanded = new Set();
@@ -38,10 +50,10 @@ export class FeedView {
 
   build() {
     this.pill = h('button', { type: 'button', class: 'new-pill', hidden: true, onclick: () => this.showPending() });
-    this.list = h('div', { class: 'tiles', role: 'feed', 'aria-busy': 'false', 'aria-label': 'Activity feed',
+    this.list = h('div', { class: 'tiles', role: 'feed', 'aria-busy': 'false', 'aria-label': this.label,
       onkeydown: e => this.onKey(e), onfocusin: e => this.onFocus(e),
       onpointerover: e => { const rx = e.target.closest('.rx'); if (rx) this.loadReactors(rx.closest('article').dataset.id); } });
-    this.empty = h('p', { class: 'empty', hidden: true }, 'Nothing here yet.');
+    this.empty = h('p', { class: 'empty', hidden: true }, this.emptyText);
     this.sentinel = h('div', { class: 'sentinel', 'aria-hidden': 'true' });
     this.more = h('button', { type: 'button', class: 'load-more', hidden: true, onclick: () => this.loadMore() }, 'Load more');
     clear(this.root).append(this.pill, this.list, this.empty, this.sentinel, this.more);
@@ -52,6 +64,7 @@ export class FeedView {
     window.addEventListener('scroll', () => { if (window.scrollY < 80 && this.pending.size) this.showPending(); }, { passive: true });
     document.addEventListener('click', e => {
       if (this.pickerOpen && !e.target.closest('.react-wrap')) this.togglePicker(null);
+      if (this.followOpen && !e.target.closest('.follow-wrap')) this.toggleFollowMenu(null);
     });
     // j and k work from anywhere on the page (not while typing), like GitHub's and Gmail's lists
     document.addEventListener('keydown', e => {
@@ -120,6 +133,7 @@ export class FeedView {
       types: [...this.filters.types],
       priority: [...this.filters.priority],
       unread: this.filters.unread ? 'true' : null,
+      following: this.following ? 'true' : null,
     };
   }
 
@@ -138,16 +152,21 @@ export class FeedView {
     try {
       const url = `/api/v1/feed${query(this.params())}`;
       // the first page may be on its way already (boot.js); errors are left to the normal request
-      const early = window.afpFirstPage;
-      window.afpFirstPage = null;
-      const page = (early && url === FIRST_PAGE && await early) || await api('GET', url);
+      const early = url === FIRST_PAGE ? window.afpFirstPage : null;
+      if (url === FIRST_PAGE) window.afpFirstPage = null;
+      this.arrivedWhileLoading = [];
+      const page = (early && await early) || await api('GET', url);
       if (generation !== this.generation) return;
+      const arrived = this.arrivedWhileLoading || [];
+      this.arrivedWhileLoading = null;
       this.tiles.clear();
       this.pending.clear();
       this.aliases.clear();
       clear(this.list);
       this.cursor = page.nextCursor || null;
       this.append(page.items || []);
+      // live changes that came while the page was on its way may be newer than it: applied again
+      for (const tile of arrived) this.upsert(tile, false);
       this.updatePill();
       if (!this.firstDrawn) {
         this.firstDrawn = true;
@@ -158,6 +177,7 @@ export class FeedView {
       this.fail(e);
     } finally {
       if (generation === this.generation) {
+        this.arrivedWhileLoading = null;
         this.loading = false;
         this.list.setAttribute('aria-busy', 'false');
         this.refreshFooter();
@@ -219,6 +239,7 @@ export class FeedView {
   append(items) {
     const fragment = document.createDocumentFragment();
     for (const tile of items) {
+      names.learnTile(tile);
       this.tiles.set(tile.id, tile);
       fragment.append(this.draw(tile));
     }
@@ -241,12 +262,24 @@ export class FeedView {
     }
   }
 
+  /** Who reacted, by name where the page knows the person (names.js), else by user id. */
+  reactorNames(id) {
+    const ids = this.reactors.get(id);
+    if (!ids) return undefined;
+    return Object.fromEntries(Object.entries(ids).map(([type, users]) => [type, users.map(u => names.person(u))]));
+  }
+
   draw(tile) {
-    const el = renderTile({ ...tile, reactors: this.reactors.get(tile.id) }, {
+    const el = renderTile({ ...tile, reactors: this.reactorNames(tile.id) }, {
       expanded: this.expanded.has(tile.id),
       pickerOpen: this.pickerOpen === tile.id,
+      followOpen: this.followOpen === tile.id,
+      isFollowed: target => !!this.follows && this.follows.has(target),
+      prefix: this.prefix,
       me: this.me,
       actions: {
+        followMenu: id => this.toggleFollowMenu(this.followOpen === id ? null : id, true),
+        toggleFollow: target => this.toggleFollow(target),
         expand: id => { this.expanded.has(id) ? this.expanded.delete(id) : this.expanded.add(id); this.redraw(id, '.expand'); },
         react: (id, type) => this.react(id, type),
         picker: id => this.togglePicker(this.pickerOpen === id ? null : id, true),
@@ -274,6 +307,35 @@ export class FeedView {
     }
   }
 
+  toggleFollowMenu(id, focusFirst) {
+    const before = this.followOpen;
+    this.followOpen = id;
+    if (before && before !== id) this.redraw(before);
+    if (id) {
+      this.redraw(id, 'button.follow');
+      const el = this.element(id);
+      const first = el && el.querySelector('.follow-menu button');
+      if (focusFirst && first) first.focus();
+    }
+  }
+
+  async toggleFollow(target) {
+    if (!this.follows) return;
+    const was = this.follows.has(target);
+    try {
+      await this.follows.toggle(target);
+      toast(`${was ? 'Unfollowed' : 'Following'} ${target.name}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) toast(`Not followed: ${e.message}`, 'error');
+      else toast(`Could not ${was ? 'unfollow' : 'follow'} ${target.name}: ${e.message}`, 'error');
+    }
+  }
+
+  /** The reader's follows changed: every tile redraws its follow control (focus stays where it was). */
+  followsChanged() {
+    for (const id of this.tiles.keys()) this.redraw(id);
+  }
+
   redraw(id, focusSelector) {
     const tile = this.tiles.get(id);
     const old = this.element(id);
@@ -283,7 +345,8 @@ export class FeedView {
     if (!selector && focused) {
       if (focused === old) selector = ':scope';
       else if (focused.dataset.reaction) selector = `[data-reaction="${focused.dataset.reaction}"]`;
-      else selector = ['react', 'comments-button', 'expand', 'mark-read'].filter(c => focused.classList.contains(c)).map(c => `.${c}`)[0] || ':scope';
+      else if (focused.dataset.followKey) selector = `[data-follow-key="${CSS.escape(focused.dataset.followKey)}"]`;
+      else selector = ['react', 'follow', 'comments-button', 'expand', 'mark-read'].filter(c => focused.classList.contains(c)).map(c => `.${c}`)[0] || ':scope';
     }
     const fresh = this.draw(tile);
     for (const name of ['aria-posinset', 'aria-setsize']) if (old.hasAttribute(name)) fresh.setAttribute(name, old.getAttribute(name));
@@ -302,6 +365,8 @@ export class FeedView {
    * is scrolled down.
    */
   upsert(tile, live) {
+    names.learnTile(tile);
+    if (this.arrivedWhileLoading) this.arrivedWhileLoading.push(tile);
     const id = this.aliases.get(tile.id) || tile.id;
     const known = this.tiles.get(id) || this.pending.get(id);
     if (known) {
@@ -426,6 +491,11 @@ export class FeedView {
     } else if (e.key === 'Escape' && this.pickerOpen) {
       this.togglePicker(null);
       article.querySelector('.react').focus();
+    } else if (e.key === 'Escape' && this.followOpen) {
+      const id = this.followOpen;
+      this.toggleFollowMenu(null);
+      const el = this.element(id);
+      if (el) el.querySelector('button.follow').focus();
     } else if (onArticle && e.key === 'Enter') {
       e.preventDefault();
       const id = article.dataset.id;
@@ -501,10 +571,11 @@ export class FeedView {
     const removed = /remove|delete/i.test(action || '');
     const key = this.aliases.get(tileId) || tileId;
     if (actorId && actorId !== this.me && reactionType) {
+      names.learnPerson(actorId, actorName);
       const known = this.reactors.get(key) || {};
-      const names = new Set(known[reactionType] || []);
-      if (removed) names.delete(actorName || actorId); else names.add(actorName || actorId);
-      this.reactors.set(key, { ...known, [reactionType]: [...names] });
+      const ids = new Set(known[reactionType] || []);
+      if (removed) ids.delete(actorId); else ids.add(actorId);
+      this.reactors.set(key, { ...known, [reactionType]: [...ids] });
     }
     this.withTile(tileId, tile => {
       if (counts) tile.reactions = { ...counts };
@@ -530,7 +601,7 @@ export class FeedView {
       if (!tile || !el) return;
       for (const chip of el.querySelectorAll('.rx')) {
         const type = chip.dataset.count;
-        const label = reactionLabel({ ...tile, reactors: others }, type, (tile.reactions || {})[type] || 0);
+        const label = reactionLabel({ ...tile, reactors: this.reactorNames(id) }, type, (tile.reactions || {})[type] || 0);
         chip.title = label;
         chip.querySelector('.sr-only').textContent = label;
       }
@@ -570,6 +641,7 @@ export class FeedView {
         if (answer.myReactions) current.myReactions = [...answer.myReactions];
         this.redraw(id);
       }
+      this.onReacted(id);
     } catch (e) {
       const current = this.tiles.get(id);
       if (current) {
@@ -590,6 +662,7 @@ export class FeedView {
       const focusTile = el && el.contains(document.activeElement);
       this.withTile(id, tile => { tile.read = true; });
       if (focusTile) { const now = this.element(id); if (now) now.focus(); }
+      this.onRead(id);
       this.onUnread(answer);
     } catch (e) {
       toast(`Could not mark as read: ${e.message}`, 'error');
@@ -604,6 +677,11 @@ export class FeedView {
     } catch (e) {
       toast(`Could not mark all as read: ${e.message}`, 'error');
     }
+  }
+
+  /** The other view marked tile `id` read: shown read here too. */
+  markReadLocal(id) {
+    this.withTile(id, tile => { tile.read = true; });
   }
 
   markAllLocal() {

@@ -27,6 +27,9 @@ const PATHS = {
   user: ['M20 21a8 8 0 0 0-16 0', 'M12 13a5 5 0 1 0 0-10 5 5 0 0 0 0 10z'],
   checks: ['M2 12l5 5L18 6', 'm12 16 1 1 9-11'],
   chevron: ['m6 9 6 6 6-6'],
+  plus: ['M12 5v14', 'M5 12h14'],
+  tick: ['m5 12 5 5 9-10'],
+  trash: ['M4 7h16', 'M10 11v6', 'M14 11v6', 'M6 7l1 13h10l1-13', 'M9 7V4h6v3'],
 };
 
 /** The catalog's icon field (a name or an emoji) or the type, mapped to one of the SVG icons. */

@@ -16,8 +16,9 @@ const MAX_BACKOFF_MS = 30000;
  * lastEventId, backing off; after three failed reconnects the page polls until the stream is back.
  */
 export class LiveStream {
-  constructor({ onEvent, onStatus, poll, pollIntervalMs = 10000 }) {
+  constructor({ onEvent, onStatus, poll, pollIntervalMs = 10000, params = {} }) {
     this.onEvent = onEvent;
+    this.params = params; // extra query parameters, e.g. following=true (SPEC §4a)
     this.onStatus = onStatus;
     this.poll = poll;
     this.pollIntervalMs = pollIntervalMs;
@@ -79,6 +80,7 @@ export class LiveStream {
     if (this.stopped || attempt !== this.connecting) return;
     let url = `/api/v1/feed/stream?ticket=${encodeURIComponent(ticket)}`;
     if (this.lastEventId) url += `&lastEventId=${encodeURIComponent(this.lastEventId)}`;
+    for (const [key, value] of Object.entries(this.params)) url += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
     const source = new EventSource(url);
     this.source = source;
     for (const type of EVENT_TYPES) {

@@ -1,6 +1,7 @@
 import { h } from './dom.js';
 import { relative, absolute } from './time.js';
 import { icon, iconName } from './icons.js';
+import { followKey } from './follows.js';
 
 export const REACTIONS = [
   { type: 'hype', label: 'Hype', icon: 'flame' },
@@ -100,10 +101,44 @@ function reactedBy(tile, type, n) {
 }
 
 /**
+ * What a reader can follow from a tile (SPEC §4a): every person and entity it names (its actor and
+ * entity, its first actors, its samples', most recent first) and its type, each with its name.
+ */
+export function followTargets(tile) {
+  const people = new Map();
+  const things = new Map();
+  const person = a => { if (a && a.id && !people.has(a.id)) people.set(a.id, { kind: 'actor', actorId: a.id, name: personName(a) }); };
+  const thing = e => {
+    const key = e && e.type && e.id ? `${e.type}\u0000${e.id}` : null;
+    if (key && !things.has(key)) things.set(key, { kind: 'entity', entityType: e.type, entityId: e.id, name: e.name || e.id });
+  };
+  for (const s of tile.samples || []) person(s.actor);
+  for (const a of tile.actors || []) person(a);
+  person(tile.actor);
+  for (const s of tile.samples || []) thing(s.entity);
+  thing(tile.entity);
+  const targets = [...people.values(), ...things.values()];
+  if (tile.type) targets.push({ kind: 'type', type: tile.type, name: tile.displayName || tile.type });
+  return targets;
+}
+
+const KIND_LABEL = { actor: 'person', entity: 'item', type: 'type' };
+
+/** The follow menu's entry for one target: "Follow Ada Lovelace · person", or "Unfollow …" when followed. */
+function followItem(target, followed, actions) {
+  const verb = followed ? 'Unfollow' : 'Follow';
+  return h('li', {}, h('button', {
+    type: 'button', class: `follow-item${followed ? ' on' : ''}`, dataset: { followKey: followKey(target), followKind: target.kind },
+    onclick: () => actions.toggleFollow(target),
+  }, icon(followed ? 'tick' : 'plus', { size: 14 }), h('span', { class: 'follow-verb' }, verb), ' ',
+  h('span', { class: 'follow-name' }, target.name), h('span', { class: 'follow-kind' }, ` · ${KIND_LABEL[target.kind]}`)));
+}
+
+/**
  * One tile as a compact line: avatar, sentence, non-zero reactions, comments, one React control,
  * time. `actions` receives the reader's intents. Everything from the event is set as text.
  */
-export function renderTile(tile, { expanded, me, actions, pickerOpen }) {
+export function renderTile(tile, { expanded, me, actions, pickerOpen, followOpen, isFollowed = () => false, prefix = '' }) {
   const unread = tile.read === false;
   const group = tile.kind === 'group';
   const mine = new Set(tile.myReactions || []);
@@ -112,10 +147,14 @@ export function renderTile(tile, { expanded, me, actions, pickerOpen }) {
   const when = tile.latestAt || tile.occurredAt;
   const who = group ? groupSummary(tile).people : personName(tile.actor) || '';
   const avatarName = group ? people(tile)[0] : personName(tile.actor);
-  const titleId = `t-${tile.id}`;
+  // the Following view draws the same tiles in the same page: its ids get a prefix of their own
+  const titleId = `${prefix}t-${tile.id}`;
   const text = sentence(tile);
-  const samplesId = `samples-${tile.id}`;
-  const pickerId = `react-${tile.id}`;
+  const samplesId = `${prefix}samples-${tile.id}`;
+  const pickerId = `${prefix}react-${tile.id}`;
+  const followMenuId = `${prefix}follow-${tile.id}`;
+  const targets = followTargets(tile);
+  const following = targets.some(t => isFollowed(t));
 
   const reactionChips = REACTIONS.filter(r => (reactions[r.type] || 0) > 0).map(r => {
     const n = reactions[r.type];
@@ -167,6 +206,13 @@ export function renderTile(tile, { expanded, me, actions, pickerOpen }) {
             onclick: () => actions.react(tile.id, r.type),
           }, icon(r.icon, { size: 16 }), h('span', { class: 'label' }, r.label),
           h('span', { class: 'n' }, String(reactions[r.type] || 0)))))),
+      h('span', { class: 'follow-wrap' },
+        h('button', {
+          type: 'button', class: `ghost follow${following ? ' on' : ''}`, 'aria-expanded': String(!!followOpen), 'aria-controls': followMenuId,
+          title: following ? 'Following: change what you follow' : 'Follow', onclick: () => actions.followMenu(tile.id),
+        }, icon('star', { size: 16 }), h('span', { class: 'sr-only' }, following ? 'Follow (you follow something here)' : 'Follow')),
+        h('ul', { class: 'follow-menu', id: followMenuId, 'aria-label': 'Follow', hidden: !followOpen },
+          targets.map(t => followItem(t, isFollowed(t), actions)))),
       unread ? h('button', { type: 'button', class: 'ghost mark-read', title: 'Mark as read', onclick: () => actions.read(tile.id) },
         h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, 'Mark as read')) : null,
       h('time', { class: 'rel when', datetime: when, title: absolute(when) }, relative(when))),

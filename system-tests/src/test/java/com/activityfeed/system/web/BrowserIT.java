@@ -48,7 +48,9 @@ class BrowserIT {
             "chat", "stats", "first-tiles-1000",
             // the second edition (issue 17)
             "activity-order", "group-summary", "density", "icons-no-emoji", "times-refresh", "connection", "dialog",
-            "keyboard", "unread-announce", "axe", "texts", "caching", "own-tile"})
+            "keyboard", "unread-announce", "axe", "texts", "caching", "own-tile", "reactor-names",
+            // following (issue 14)
+            "follow-actor", "follow-participating", "following-unread", "following-phone", "following-axe"})
     void scenario(String name) throws Exception {
         String tenant = "web-" + UUID.randomUUID().toString().substring(0, 8);
         Path log = LOGS.resolve(name + ".log");
