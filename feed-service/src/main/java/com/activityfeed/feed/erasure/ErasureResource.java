@@ -68,7 +68,8 @@ public class ErasureResource {
                          @Schema(required = true) String requestedBy, @Schema(required = true) Instant requestedAt,
                          @Schema(required = true, enumeration = {"pending", "done"}) String status,
                          @Schema(required = true, description = "feed and social: pending or done") Map<String, String> services,
-                         @Schema(required = true, nullable = true, implementation = String.class, format = "date-time") Instant completedAt) {
+                         @Schema(required = true, nullable = true, implementation = String.class, format = "date-time")
+                         Instant completedAt) {
         static Status of(ErasureRecord r) {
             return new Status(r.id, r.tenantId, r.scope, r.userId, r.requestedBy, r.requestedAt,
                     r.done() ? "done" : "pending",

@@ -72,7 +72,8 @@ public class WebhookResource {
             content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NormalisedEvents.class),
                     examples = @ExampleObject(name = "dry run",
                     value = "{\"events\":[{\"v\":1,\"id\":\"5b0e4f0c-3d6a-5b8e-9c1d-7a2e3f4b5c6d\",\"tenantId\":\"acme\",\"type\":\"github.issues.opened\","
-                            + "\"title\":\"octocat opened issue #7: Crash on start\",\"source\":\"github\",\"priority\":\"normal\"}]}")),
+                            + "\"occurredAt\":\"2026-11-23T10:00:00Z\","
+                            + "\"title\":\"octocat opened issue #7: Crash on start\",\"source\":\"github\",\"priority\":\"normal\",\"tags\":[]}]}")),
                     @Content(mediaType = MediaType.TEXT_XML, schema = @Schema(type = SchemaType.STRING),
                             examples = @ExampleObject(name = "salesforce ack", value = SalesforceWebhook.ACK))})
     @APIResponse(responseCode = "400", description = "unreadable body or events that break the event rules")

@@ -53,6 +53,7 @@ public class ChatResource {
     @Path("/threads")
     @APIResponse(responseCode = "200", description = "the tenant's threads",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ThreadPage.class)))
+    @APIResponse(responseCode = "400", description = "a bad cursor or limit")
     public Page<SocialUpdate.Thread> threads(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         Caller caller = Caller.of(identity);
         return chat.threads(caller, Cursor.decode(cursor), Cursor.limit(limit));
@@ -64,7 +65,10 @@ public class ChatResource {
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ThreadRequest.class)))
     @APIResponse(responseCode = "201", description = "created",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = com.activityfeed.social.api.Thread.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = com.activityfeed.social.api.Thread.class)))
+    @APIResponse(responseCode = "400", description = "a title over 120 characters, or unknown fields")
+    @APIResponse(responseCode = "404", description = "unknown tile")
     public Response createThread(JsonNode body) {
         Caller caller = Caller.of(identity);
         JsonNode request = body == null || body.isNull() ? MessageCodec.mapper().createObjectNode() : body;
@@ -81,7 +85,10 @@ public class ChatResource {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ThreadRename.class)))
     @APIResponse(responseCode = "200", description = "renamed",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = com.activityfeed.social.api.Thread.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = com.activityfeed.social.api.Thread.class)))
+    @APIResponse(responseCode = "400", description = "no title, or one over 120 characters")
+    @APIResponse(responseCode = "404", description = "unknown thread")
     public SocialUpdate.Thread rename(@PathParam("id") String id, JsonNode body) {
         Caller caller = Caller.of(identity);
         UUID threadId = threadId(id);
@@ -92,6 +99,8 @@ public class ChatResource {
     @DELETE
     @Path("/threads/{id}")
     @APIResponse(responseCode = "204", description = "deleted; its messages stay, unthreaded")
+    @APIResponse(responseCode = "404", description = "unknown thread")
+    @APIResponse(responseCode = "409", description = "Main cannot be deleted")
     public Response deleteThread(@PathParam("id") String id) {
         chat.deleteThread(Caller.of(identity), threadId(id));
         return Response.noContent().build();
@@ -101,6 +110,8 @@ public class ChatResource {
     @Path("/threads/{id}/messages")
     @APIResponse(responseCode = "200", description = "the thread's messages",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
+    @APIResponse(responseCode = "400", description = "a bad cursor or limit")
+    @APIResponse(responseCode = "404", description = "unknown thread")
     public Page<SocialUpdate.Message> messages(@PathParam("id") String id, @QueryParam("cursor") String cursor,
                                                @QueryParam("limit") Integer limit) {
         Caller caller = Caller.of(identity);
@@ -114,6 +125,8 @@ public class ChatResource {
             schema = @Schema(implementation = MessageRequest.class)))
     @APIResponse(responseCode = "201", description = "posted",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Message.class)))
+    @APIResponse(responseCode = "400", description = "no body, or one that is not 1 to 2000 characters of plain text")
+    @APIResponse(responseCode = "404", description = "unknown thread")
     public Response post(@PathParam("id") String id, JsonNode body) {
         Caller caller = Caller.of(identity);
         UUID threadId = threadId(id);
@@ -125,6 +138,7 @@ public class ChatResource {
     @Path("/messages")
     @APIResponse(responseCode = "200", description = "Main's messages, or the unthreaded ones",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
+    @APIResponse(responseCode = "400", description = "a bad cursor or limit")
     public Page<SocialUpdate.Message> mainOrUnthreaded(@QueryParam("unthreaded") boolean unthreaded,
                                                        @QueryParam("cursor") String cursor,
                                                        @QueryParam("limit") Integer limit) {
@@ -141,6 +155,7 @@ public class ChatResource {
             schema = @Schema(implementation = MessageRequest.class)))
     @APIResponse(responseCode = "201", description = "posted to Main",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Message.class)))
+    @APIResponse(responseCode = "400", description = "no body, or one that is not 1 to 2000 characters of plain text")
     public Response postToMain(JsonNode body) {
         Caller caller = Caller.of(identity);
         return created(chat.post(caller, null, body(body)));

@@ -48,6 +48,8 @@ public class CommentResource {
     @GET
     @APIResponse(responseCode = "200", description = "the tile's comments, oldest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommentPage.class)))
+    @APIResponse(responseCode = "400", description = "a bad cursor or limit")
+    @APIResponse(responseCode = "404", description = "unknown tile, or another tenant's (after waiting up to 1 s for it)")
     public Page<SocialUpdate.Comment> list(@PathParam("tileId") String tileId, @QueryParam("cursor") String cursor,
                                            @QueryParam("limit") Integer limit) {
         Caller caller = Caller.of(identity);
@@ -62,6 +64,8 @@ public class CommentResource {
             schema = @Schema(implementation = CommentRequest.class)))
     @APIResponse(responseCode = "201", description = "created",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Comment.class)))
+    @APIResponse(responseCode = "400", description = "no body, or one that is not 1 to 500 characters of plain text after trimming")
+    @APIResponse(responseCode = "404", description = "unknown tile, or another tenant's (after waiting up to 1 s for it)")
     public Response create(@PathParam("tileId") String tileId, JsonNode body) {
         Caller caller = Caller.of(identity);
         PlainText.only(body, "body");
@@ -74,6 +78,8 @@ public class CommentResource {
     @DELETE
     @Path("/{id}")
     @APIResponse(responseCode = "204", description = "deleted (soft)")
+    @APIResponse(responseCode = "403", description = "neither the author nor an admin")
+    @APIResponse(responseCode = "404", description = "unknown tile or comment")
     public Response delete(@PathParam("tileId") String tileId, @PathParam("id") String id) {
         Caller caller = Caller.of(identity);
         UUID commentId;
