@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
@@ -21,11 +22,13 @@ public class TypeResource {
     public record Grouping(String window, int threshold, String key) {
     }
 
-    public record TypeView(String type, String displayName, String icon, String singleTemplate, String groupTemplate,
-                           Grouping grouping, boolean builtIn) {
+    public record TypeView(String type, String displayName, String icon, @Schema(nullable = true) String singleTemplate,
+                           @Schema(nullable = true) String groupTemplate, Grouping grouping, boolean builtIn) {
     }
 
-    public record TypeList(List<TypeView> items, String nextCursor) {
+    public record TypeList(@Schema(required = true) List<TypeView> items,
+                           @Schema(required = true, nullable = true, description = "always null: the catalog is one page")
+                           String nextCursor) {
     }
 
     @GET

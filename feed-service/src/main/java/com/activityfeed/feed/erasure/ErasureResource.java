@@ -17,6 +17,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,13 +47,29 @@ public class ErasureResource {
         this.identity = identity;
     }
 
-    public record Accepted(UUID id, String status) {
+    @Schema(name = "ErasureAccepted")
+    public record Accepted(@Schema(required = true) UUID id,
+                           @Schema(required = true, enumeration = {"pending", "done"}) String status) {
+    }
+
+    /** The body of an erasure request, for the API description (the body is read strictly as a tree). */
+    @Schema(name = "ErasureRequest", additionalProperties = Schema.False.class)
+    public record Request(@Schema(required = true, minLength = 1, maxLength = MAX_ID) String userId,
+                          @Schema(minLength = 1, maxLength = MAX_ID, description = "another tenant: role platform only")
+                          String tenantId) {
     }
 
     /** The erasure record: who asked, when, and each service's progress; never what was erased. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Status(UUID id, String tenantId, String scope, String userId, String requestedBy,
-                         Instant requestedAt, String status, Map<String, String> services, Instant completedAt) {
+    @Schema(name = "ErasureStatus")
+    public record Status(@Schema(required = true) UUID id, @Schema(required = true) String tenantId,
+                         @Schema(required = true, enumeration = {"user", "tenant"}) String scope,
+                         @Schema(required = true, nullable = true, description = "null for a whole tenant") String userId,
+                         @Schema(required = true) String requestedBy, @Schema(required = true) Instant requestedAt,
+                         @Schema(required = true, enumeration = {"pending", "done"}) String status,
+                         @Schema(required = true, description = "feed and social: pending or done") Map<String, String> services,
+                         @Schema(required = true, nullable = true, implementation = String.class, format = "date-time")
+                         Instant completedAt) {
         static Status of(ErasureRecord r) {
             return new Status(r.id, r.tenantId, r.scope, r.userId, r.requestedBy, r.requestedAt,
                     r.done() ? "done" : "pending",
@@ -63,6 +83,11 @@ public class ErasureResource {
     @Path("/erasures")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Caller.ADMIN, Caller.PLATFORM})
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Request.class)))
+    @APIResponse(responseCode = "202", description = "requested; follow it with GET /erasures/{id}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(responseCode = "400", description = "no or bad userId or tenantId")
     public Response erase(JsonNode body) {
         Caller caller = Caller.of(identity);
         if (body == null || !body.isObject()) {
@@ -106,6 +131,9 @@ public class ErasureResource {
     @DELETE
     @Path("/tenants/{id}")
     @RolesAllowed(Caller.PLATFORM)
+    @APIResponse(responseCode = "202", description = "requested: the erasure record",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Status.class)))
+    @APIResponse(responseCode = "400", description = "a tenant id of more than 128 characters")
     public Response eraseTenant(@PathParam("id") String tenantId) {
         Caller caller = Caller.of(identity);
         if (tenantId.isBlank() || tenantId.length() > MAX_ID) {

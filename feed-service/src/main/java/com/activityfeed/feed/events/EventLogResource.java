@@ -1,5 +1,8 @@
 package com.activityfeed.feed.events;
 
+import com.activityfeed.feed.events.api.EventDetail;
+import com.activityfeed.feed.events.api.EventLogPage;
+import com.activityfeed.feed.events.api.TimelinePage;
 import com.activityfeed.feed.tiles.Cursors;
 import com.activityfeed.feed.tiles.FeedFilter;
 import com.activityfeed.feed.tiles.Params;
@@ -16,6 +19,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 import java.util.UUID;
@@ -41,6 +47,10 @@ public class EventLogResource {
 
     @GET
     @Path("/events")
+    // answers are written from JSON trees; the records describe that text for the API description
+    @APIResponse(responseCode = "200", description = "events in arrival order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventLogPage.class)))
+    @APIResponse(responseCode = "400", description = "a bad since, limit or filter")
     public String log(@QueryParam("since") String since, @QueryParam("limit") String limit,
                                        @QueryParam("types") List<String> types, @QueryParam("source") List<String> source,
                                        @QueryParam("entityType") String entityType,
@@ -61,6 +71,10 @@ public class EventLogResource {
 
     @GET
     @Path("/events/{id}")
+    @APIResponse(responseCode = "200", description = "the event and its tile",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventDetail.class)))
+    @APIResponse(responseCode = "400", description = "not an event id")
+    @APIResponse(responseCode = "404", description = "no such event in the caller's tenant")
     public String event(@PathParam("id") String id) {
         Caller caller = Caller.of(identity);
         UUID eventId = Params.id(id, "event");
@@ -76,6 +90,9 @@ public class EventLogResource {
 
     @GET
     @Path("/entities/{type}/{id}/events")
+    @APIResponse(responseCode = "200", description = "the entity's events, oldest first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TimelinePage.class)))
+    @APIResponse(responseCode = "400", description = "a bad since or limit, or an entity type or id too long")
     public String timeline(@PathParam("type") String type, @PathParam("id") String id,
                                             @QueryParam("since") String since, @QueryParam("limit") String limit) {
         Caller caller = Caller.of(identity);

@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code /api/v1/feed/follows} (SPEC §4, §4a): the caller's follows, in the caller's tenant only. */
 @Path("/api/v1/feed/follows")
@@ -46,6 +47,7 @@ public class FollowResource {
 
     @DELETE
     @Path("/actors/{actorId}")
+    @APIResponse(responseCode = "204", description = "not followed (any more)")
     public Response unfollowActor(@PathParam("actorId") String actorId) {
         return unfollow(FollowTarget.actor(actorId));
     }
@@ -58,6 +60,7 @@ public class FollowResource {
 
     @DELETE
     @Path("/entities/{entityType}/{entityId}")
+    @APIResponse(responseCode = "204", description = "not followed (any more)")
     public Response unfollowEntity(@PathParam("entityType") String entityType, @PathParam("entityId") String entityId) {
         return unfollow(FollowTarget.entity(entityType, entityId));
     }
@@ -70,6 +73,7 @@ public class FollowResource {
 
     @DELETE
     @Path("/types/{type}")
+    @APIResponse(responseCode = "204", description = "not followed (any more)")
     public Response unfollowType(@PathParam("type") String type) {
         return unfollow(FollowTarget.type(type));
     }

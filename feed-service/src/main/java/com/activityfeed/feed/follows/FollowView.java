@@ -1,6 +1,7 @@
 package com.activityfeed.feed.follows;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -11,10 +12,15 @@ import java.util.List;
  * follow the same target.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FollowView(String kind, String actorId, String entityType, String entityId, String type, String origin,
-                         long followers, Instant createdAt) {
+@Schema(name = "Follow", description = "kind actor carries actorId, entity entityType and entityId, type type")
+public record FollowView(@Schema(required = true, enumeration = {"actor", "entity", "type"}) String kind,
+                         String actorId, String entityType, String entityId, String type,
+                         @Schema(required = true, enumeration = {"manual", "participating"}) String origin,
+                         @Schema(required = true) long followers, @Schema(required = true) Instant createdAt) {
 
     /** One page of the follows list. */
-    public record Page(List<FollowView> items, @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
+    @Schema(name = "FollowPage")
+    public record Page(@Schema(required = true) List<FollowView> items,
+                       @Schema(required = true, nullable = true) @JsonInclude(JsonInclude.Include.ALWAYS) String nextCursor) {
     }
 }

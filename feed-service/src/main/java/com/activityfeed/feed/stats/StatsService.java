@@ -2,6 +2,7 @@ package com.activityfeed.feed.stats;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -56,22 +57,25 @@ public class StatsService {
     public record WeekdayCount(String day, long count) {
     }
 
-    public record EntityCount(String entityType, String entityId, String name, long count) {
+    public record EntityCount(String entityType, String entityId, @Schema(nullable = true) String name, long count) {
     }
 
-    public record ActorCount(String actorId, String name, long count) {
+    public record ActorCount(String actorId, @Schema(nullable = true) String name, long count) {
     }
 
-    public record TileScore(String tileId, String title, long reactions, long comments) {
+    public record TileScore(String tileId, @Schema(nullable = true) String title, long reactions, long comments) {
     }
 
     public record SectionError(String section, String message) {
     }
 
-    public record Stats(String from, String to, String tz, Long total, Long uniqueEntities, Long uniqueActors,
-                        List<TypeCount> byType, List<WeekCount> weekly, List<DayCount> daily,
-                        List<WeekdayCount> byWeekday, List<EntityCount> topEntities, List<ActorCount> topActors,
-                        List<TileScore> topTiles, boolean partial, List<SectionError> errors) {
+    // a section that failed is null, with an entry in errors (partial: true)
+    public record Stats(String from, String to, String tz, @Schema(nullable = true) Long total,
+                        @Schema(nullable = true) Long uniqueEntities, @Schema(nullable = true) Long uniqueActors,
+                        @Schema(nullable = true) List<TypeCount> byType, @Schema(nullable = true) List<WeekCount> weekly,
+                        @Schema(nullable = true) List<DayCount> daily, @Schema(nullable = true) List<WeekdayCount> byWeekday,
+                        @Schema(nullable = true) List<EntityCount> topEntities, @Schema(nullable = true) List<ActorCount> topActors,
+                        @Schema(nullable = true) List<TileScore> topTiles, boolean partial, List<SectionError> errors) {
     }
 
     @FunctionalInterface

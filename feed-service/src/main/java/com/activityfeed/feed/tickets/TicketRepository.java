@@ -4,6 +4,7 @@ import com.activityfeed.web.Caller;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +44,9 @@ public class TicketRepository {
     }
 
     /** A newly issued ticket. */
-    public record Ticket(String ticket, Instant expiresAt) {
+    @Schema(name = "Ticket")
+    public record Ticket(@Schema(required = true, description = "one use, as ?ticket= on the stream") String ticket,
+                         @Schema(required = true) Instant expiresAt) {
     }
 
     /** A newly issued stream cookie's value and its end (the token's {@code exp}). */

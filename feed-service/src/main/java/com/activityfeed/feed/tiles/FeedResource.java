@@ -1,6 +1,8 @@
 package com.activityfeed.feed.tiles;
 
 import com.activityfeed.feed.follows.FollowSets;
+import com.activityfeed.feed.tiles.api.FeedPage;
+import com.activityfeed.feed.tiles.api.Tile;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +15,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 
@@ -36,6 +41,10 @@ public class FeedResource {
     }
 
     @GET
+    // the page is written from JSON trees; FeedPage describes that text for the API description
+    @APIResponse(responseCode = "200", description = "one page of tiles",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedPage.class)))
+    @APIResponse(responseCode = "400", description = "a bad limit, cursor, order, sort or filter")
     public String feed(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                                  @QueryParam("order") String order, @QueryParam("sort") String sort, @QueryParam("types") List<String> types,
                                  @QueryParam("source") List<String> source, @QueryParam("priority") List<String> priority,
@@ -55,6 +64,10 @@ public class FeedResource {
 
     @GET
     @Path("/tiles/{id}")
+    @APIResponse(responseCode = "200", description = "the tile (a folded tile's id answers its group)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Tile.class)))
+    @APIResponse(responseCode = "400", description = "not a tile id")
+    @APIResponse(responseCode = "404", description = "no such tile in the caller's tenant")
     public String tile(@PathParam("id") String id) {
         Caller caller = Caller.of(identity);
         ObjectNode tile = tiles.tile(caller.tenant(), caller.userId(), Params.id(id, "tile"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -334,7 +335,9 @@ public class TileQueries {
         }
     }
 
-    public record Unread(long unread, boolean capped) {
+    @Schema(name = "Unread")
+    public record Unread(@Schema(required = true, maximum = "1000", description = "counted up to 1 000") long unread,
+                         @Schema(required = true, description = "true when there are more than 1 000") boolean capped) {
     }
 
     public Unread unreadCount(Connection c, String tenant, String user, FeedFilter filter) throws SQLException {

@@ -9,6 +9,7 @@ import com.activityfeed.web.Problem;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -213,8 +214,12 @@ public class EventService {
     }
 
     /** The 202 body: each event's id and key, in request order. */
-    public record Accepted(List<Item> events) {
-        public record Item(UUID id, String idempotencyKey) {
+    @Schema(name = "Accepted")
+    public record Accepted(@Schema(required = true) List<Item> events) {
+        @Schema(name = "AcceptedEvent")
+        public record Item(@Schema(required = true) UUID id,
+                           @Schema(required = true, nullable = true, description = "the producer's key, when it gave one")
+                           String idempotencyKey) {
         }
 
         public static Accepted of(List<RawEvent> events) {

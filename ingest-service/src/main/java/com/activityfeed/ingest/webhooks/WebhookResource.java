@@ -1,5 +1,7 @@
 package com.activityfeed.ingest.webhooks;
 
+import com.activityfeed.ingest.events.EventService;
+import com.activityfeed.ingest.openapi.NormalisedEvents;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.ProblemException;
@@ -63,13 +65,17 @@ public class WebhookResource {
                             {"specversion":"1.0","id":"A234-1234-1234","source":"/orders","type":"order.shipped",
                              "time":"2026-11-23T10:00:00Z","subject":"order-42","data":{"carrier":"UPS"}}"""))})
     @APIResponse(responseCode = "202", description = "published: ids in order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accepted",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventService.Accepted.class),
+                    examples = @ExampleObject(name = "accepted",
                     value = "{\"events\":[{\"id\":\"5b0e4f0c-3d6a-5b8e-9c1d-7a2e3f4b5c6d\",\"idempotencyKey\":\"72d3162e-cc78-11e3-81ab-4c9367dc0958\"}]}")))
     @APIResponse(responseCode = "200", description = "dry run: the normalised events, nothing published; or the Salesforce SOAP acknowledgement",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "dry run",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NormalisedEvents.class),
+                    examples = @ExampleObject(name = "dry run",
                     value = "{\"events\":[{\"v\":1,\"id\":\"5b0e4f0c-3d6a-5b8e-9c1d-7a2e3f4b5c6d\",\"tenantId\":\"acme\",\"type\":\"github.issues.opened\","
-                            + "\"title\":\"octocat opened issue #7: Crash on start\",\"source\":\"github\",\"priority\":\"normal\"}]}")),
-                    @Content(mediaType = MediaType.TEXT_XML, examples = @ExampleObject(name = "salesforce ack", value = SalesforceWebhook.ACK))})
+                            + "\"occurredAt\":\"2026-11-23T10:00:00Z\","
+                            + "\"title\":\"octocat opened issue #7: Crash on start\",\"source\":\"github\",\"priority\":\"normal\",\"tags\":[]}]}")),
+                    @Content(mediaType = MediaType.TEXT_XML, schema = @Schema(type = SchemaType.STRING),
+                            examples = @ExampleObject(name = "salesforce ack", value = SalesforceWebhook.ACK))})
     @APIResponse(responseCode = "400", description = "unreadable body or events that break the event rules")
     @APIResponse(responseCode = "401", description = "bad or missing signature, wrong Salesforce organisation, or no token (cloudevents)")
     @APIResponse(responseCode = "404", description = "unknown source, or the source is not configured for the tenant")

@@ -1,6 +1,9 @@
 package com.activityfeed.social.comments;
 
 import com.activityfeed.messages.SocialUpdate;
+import com.activityfeed.social.api.Comment;
+import com.activityfeed.social.api.CommentPage;
+import com.activityfeed.social.api.CommentRequest;
 import com.activityfeed.social.paging.Cursor;
 import com.activityfeed.social.paging.Page;
 import com.activityfeed.social.text.PlainText;
@@ -20,6 +23,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.util.UUID;
@@ -39,6 +46,10 @@ public class CommentResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "the tile's comments, oldest first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CommentPage.class)))
+    @APIResponse(responseCode = "400", description = "a bad cursor or limit")
+    @APIResponse(responseCode = "404", description = "unknown tile, or another tenant's (after waiting up to 1 s for it)")
     public Page<SocialUpdate.Comment> list(@PathParam("tileId") String tileId, @QueryParam("cursor") String cursor,
                                            @QueryParam("limit") Integer limit) {
         Caller caller = Caller.of(identity);
@@ -49,6 +60,12 @@ public class CommentResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CommentRequest.class)))
+    @APIResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Comment.class)))
+    @APIResponse(responseCode = "400", description = "no body, or one that is not 1 to 500 characters of plain text after trimming")
+    @APIResponse(responseCode = "404", description = "unknown tile, or another tenant's (after waiting up to 1 s for it)")
     public Response create(@PathParam("tileId") String tileId, JsonNode body) {
         Caller caller = Caller.of(identity);
         PlainText.only(body, "body");
@@ -60,6 +77,9 @@ public class CommentResource {
 
     @DELETE
     @Path("/{id}")
+    @APIResponse(responseCode = "204", description = "deleted (soft)")
+    @APIResponse(responseCode = "403", description = "neither the author nor an admin")
+    @APIResponse(responseCode = "404", description = "unknown tile or comment")
     public Response delete(@PathParam("tileId") String tileId, @PathParam("id") String id) {
         Caller caller = Caller.of(identity);
         UUID commentId;

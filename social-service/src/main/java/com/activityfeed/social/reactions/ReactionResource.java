@@ -10,6 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/tiles/{tileId}/reactions/{type}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,6 +29,12 @@ public class ReactionResource {
     }
 
     @PUT
+    @APIResponse(responseCode = "200", description = "the tile's counts and the caller's reactions after the change",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReactionService.ReactionState.class)))
+    @APIResponse(responseCode = "400", description = "unknown reaction type")
+    @APIResponse(responseCode = "403", description = "the tile's own actor (any of a group's actors) cannot react")
+    @APIResponse(responseCode = "404", description = "unknown tile, or another tenant's (after waiting up to 1 s for it)")
+    @APIResponse(responseCode = "429", description = "more than the hourly number of new reactions; see Retry-After")
     public ReactionService.ReactionState react(@PathParam("tileId") String tileId, @PathParam("type") String type) {
         Caller caller = Caller.of(identity);
         String reaction = ReactionType.parse(type);
@@ -33,6 +42,10 @@ public class ReactionResource {
     }
 
     @DELETE
+    @APIResponse(responseCode = "200", description = "the tile's counts and the caller's reactions after the change",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReactionService.ReactionState.class)))
+    @APIResponse(responseCode = "400", description = "unknown reaction type")
+    @APIResponse(responseCode = "404", description = "unknown tile, or another tenant's (after waiting up to 1 s for it)")
     public ReactionService.ReactionState takeBack(@PathParam("tileId") String tileId, @PathParam("type") String type) {
         Caller caller = Caller.of(identity);
         String reaction = ReactionType.parse(type);

@@ -2,6 +2,7 @@ package com.activityfeed.social.reactions;
 
 import com.activityfeed.messages.ReactionCounts;
 import com.activityfeed.messages.SocialUpdate;
+import com.activityfeed.social.api.ReactionSummary;
 import com.activityfeed.social.outbox.Outbox;
 import com.activityfeed.social.tiles.TileLookup;
 import com.activityfeed.social.tiles.TileProjection;
@@ -10,6 +11,7 @@ import com.activityfeed.web.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +37,10 @@ public class ReactionService {
         this.config = config;
     }
 
-    public record ReactionState(UUID tileId, ReactionCounts counts, List<String> myReactions) {
+    @Schema(name = "ReactionState")
+    public record ReactionState(@Schema(required = true, description = "the tile that holds the reactions (a folded tile's group)") UUID tileId,
+                                @Schema(required = true, implementation = ReactionSummary.class) ReactionCounts counts,
+                                @Schema(required = true, description = "the caller's reaction types on the tile") List<String> myReactions) {
     }
 
     /**
