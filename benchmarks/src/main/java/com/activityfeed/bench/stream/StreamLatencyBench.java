@@ -35,7 +35,7 @@ import java.util.stream.IntStream;
  * every latency is measured from when it was due (a stalled sender cannot hide a stall). Only a
  * safety cap of in-flight requests ({@code -DmaxInFlight}, 4096) makes it skip; skips are printed.
  *
- * <p>Arguments: [events/s=1000] [seconds=20]; {@code -Dwarmup=30} seconds at the same rate first (not
+ * <p>Arguments: [events/s=1000] [seconds=20]; {@code -DwarmupEvents=40000} events at {@code -DwarmupRate=300}/s first (not
  * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest.
  */
 public final class StreamLatencyBench {
@@ -44,8 +44,11 @@ public final class StreamLatencyBench {
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        // 30 s: at 200/s a 5 s warm-up measured the JIT (the C2 compiler was ingest's busiest thread)
-        int warmupSeconds = Integer.getInteger("warmup", 30);
+        // The warm-up is counted in events, not seconds: a method called once per event reaches the C2
+        // compiler's threshold after some 15 000 calls, so at 200/s even 120 s of warm-up measured the
+        // JIT (C2 was the busiest thread of ingest and feed) rather than the pipeline
+        int warmupEvents = Integer.getInteger("warmupEvents", 40_000);
+        int warmupRate = Integer.getInteger("warmupRate", 300);
         int maxInFlight = Integer.getInteger("maxInFlight", 4096);
         boolean floor = Boolean.parseBoolean(System.getProperty("floor", "true"));
         try (BenchStack stack = new BenchStack("512m")) {
@@ -55,11 +58,12 @@ public final class StreamLatencyBench {
                     .bearer(TestTokens.reader(tenant, "watcher")).connect()) {
                 sse.awaitEvent("feed.connected", Duration.ofSeconds(10));
                 Run run = new Run(stack, sse, tenant, producer, maxInFlight);
-                System.out.printf("P2: %d single-event POSTs/s, open loop; warm-up %d s   [%s]%n", rate, warmupSeconds, LoadAverage.now());
-                run.phase(0, rate * warmupSeconds, rate);
+                System.out.printf("P2: %d single-event POSTs/s, open loop; warm-up %d events at %d/s   [%s]%n", rate,
+                        warmupEvents, warmupRate, LoadAverage.now());
+                run.phase(0, warmupEvents, warmupRate);
                 String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
                 HopHistograms before = HopHistograms.scrape(metrics);
-                int from = rate * warmupSeconds;
+                int from = warmupEvents;
                 Phase measured = run.phase(from, rate * seconds, rate);
                 HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
                 measured.print(rate, seconds);
