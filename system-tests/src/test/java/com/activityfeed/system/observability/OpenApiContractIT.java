@@ -201,8 +201,9 @@ class OpenApiContractIT {
     void socialAnswersMatchTheirSchemas() throws Exception {
         String grace = TestTokens.reader(TENANT, "grace");
         String tile = "/api/v1/tiles/" + singleId;
-        // social learns the tile from feed.changes
-        await().atMost(Duration.ofSeconds(30)).until(() ->
+        // social learns the tile from feed.changes (a social relaunched by an earlier test may still be
+        // waiting for its consumer group, up to the killed member's 45 s session)
+        await().atMost(Duration.ofSeconds(90)).until(() ->
                 send("PUT", system.social, tile + "/reactions/hype", grace, null).statusCode() == 200);
         HttpResponse<String> reacted = send("PUT", system.social, tile + "/reactions/respect", grace, null);
         check(social, "PUT", "/api/v1/tiles/{tileId}/reactions/{type}", reacted, "application/json");

@@ -222,6 +222,13 @@ class SocialIT {
                 "activity.event.created", "activity.reaction.updated", "activity.reaction.updated");
         assertThat(changes.get(2).path("data").path("actorId").asText()).isEqualTo("linus");
         assertThat(feedReactions(tile, "linus")).containsExactly("respect");
+
+        // The relaunched social joins its consumer groups only once the killed member's session has
+        // expired (up to 45 s). Leave the shared system consuming feed.changes again, so the tests
+        // that follow find new tiles known to social as usual.
+        String probe = postEvent(tenant, "ada");
+        await().atMost(Duration.ofSeconds(90)).until(() -> send("PUT", system.social,
+                "/api/v1/tiles/" + probe + "/reactions/hype", reader(tenant, "grace"), null).statusCode() == 200);
     }
 
     private static String reader(String tenant, String user) {
