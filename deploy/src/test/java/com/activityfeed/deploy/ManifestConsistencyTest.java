@@ -254,6 +254,24 @@ class ManifestConsistencyTest {
         assertThat(missing).as("variables read in application.properties but not set by the Deployment").isEmpty();
     }
 
+    /**
+     * A setting that applies in a cluster (no profile, or %prod) never falls back to a loopback
+     * address: a pod whose database or broker variable is missing must fail to start, not look for
+     * them on itself. Dev mode and tests keep their local defaults under %dev and %test.
+     */
+    @Test
+    void noSettingThatAppliesInAClusterDefaultsToALoopbackAddress() {
+        Map<String, String> loopback = new TreeMap<>();
+        for (String service : Manifests.SERVICES) {
+            ServiceSettings.of(service).clusterValues().forEach((key, value) -> {
+                if (value.matches("(?s).*(\\blocalhost\\b|127\\.0\\.0\\.1|\\[::1]).*")) {
+                    loopback.put(service + ": " + key, value);
+                }
+            });
+        }
+        assertThat(loopback).as("cluster settings with a loopback value or default").isEmpty();
+    }
+
     @ParameterizedTest
     @FieldSource("KUSTOMIZATIONS")
     void eachServiceListensOnItsContainerPortAndReachesKafkaThroughTheBootstrapService(String kustomization) {

@@ -36,6 +36,13 @@ record ServiceSettings(String service, Properties properties) {
         return keys;
     }
 
+    /** The raw value of every key that applies in a cluster, by key. */
+    java.util.Map<String, String> clusterValues() {
+        java.util.Map<String, String> values = new java.util.TreeMap<>();
+        clusterKeys().forEach(k -> values.put(k, properties.getProperty(k)));
+        return values;
+    }
+
     Set<String> environmentVariables() {
         Set<String> vars = new TreeSet<>();
         for (String k : clusterKeys()) {
