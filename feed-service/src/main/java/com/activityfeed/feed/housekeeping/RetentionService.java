@@ -4,6 +4,7 @@ import com.activityfeed.feed.changes.TenantLog;
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.TileRef;
+import com.activityfeed.web.retention.RetentionPolicy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;

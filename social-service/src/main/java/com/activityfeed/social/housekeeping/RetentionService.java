@@ -1,5 +1,6 @@
 package com.activityfeed.social.housekeeping;
 
+import com.activityfeed.web.retention.RetentionPolicy;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package com.activityfeed.feed.housekeeping;
+package com.activityfeed.web.retention;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RetentionPolicyTest {
     @Test
     void aTenantOverrideWinsOverTheDefault() {
-        RetentionPolicy policy = new RetentionPolicy(400, List.of("acme=30", " globex = 730 ", ""));
+        RetentionPolicy policy = new RetentionPolicy("feed.retention", 400, List.of("acme=30", " globex = 730 ", ""));
         Instant now = Instant.parse("2026-11-27T12:00:00Z");
         assertThat(policy.days("acme")).isEqualTo(30);
         assertThat(policy.days("globex")).isEqualTo(730);
@@ -25,10 +25,13 @@ class RetentionPolicyTest {
     void aMalformedSettingStopsTheStart() {
         for (List<String> bad : List.of(List.of("acme"), List.of("acme="), List.of("=30"), List.of("acme=x"),
                 List.of("acme=0"), List.of("acme=36501"), List.of("acme=3", "acme=4"))) {
-            assertThatThrownBy(() -> new RetentionPolicy(400, bad)).as(bad.toString())
+            assertThatThrownBy(() -> new RetentionPolicy("feed.retention", 400, bad)).as(bad.toString())
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> new RetentionPolicy(0, List.of())).isInstanceOf(IllegalArgumentException.class);
-        assertThat(new RetentionPolicy(36_500, List.of("a=1")).days("a")).isEqualTo(1);
+        assertThatThrownBy(() -> new RetentionPolicy("feed.retention", 0, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("feed.retention.default-days");
+        assertThatThrownBy(() -> new RetentionPolicy("social.retention", 400, List.of("acme")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("social.retention.tenant-days");
+        assertThat(new RetentionPolicy("feed.retention", 36_500, List.of("a=1")).days("a")).isEqualTo(1);
     }
 }
