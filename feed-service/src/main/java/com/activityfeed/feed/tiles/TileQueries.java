@@ -118,16 +118,22 @@ public class TileQueries {
     }
 
     /**
-     * A filtered page in at most three statements whose cost never depends on the tenant's size:
+     * A filtered page whose cost never depends on the tenant's size:
      * <ol>
      * <li>the newest {@link #window} positions after the cursor are walked in order on
      * {@code tile_tenant_order} and filtered row by row (a LIMIT inside a sub-select, so PostgreSQL
      * cannot turn it into a walk of the whole tenant): a filter that matches often is answered here;</li>
-     * <li>otherwise the window's last position is read (index only);</li>
-     * <li>and the rest of the page comes from below it through the GIN index {@code tile_terms} (or
-     * {@code tile_tenant_content_seq} for unread), with plain index scans switched off for that
-     * statement: its cost follows the number of matching tiles, which the window showed to be few.</li>
+     * <li>otherwise the window's last position is read (index only), and when the window matched
+     * some tiles, the walk goes on below it for as many rows as the density it saw says the page
+     * still needs (half as many again), while the whole walk stays within {@link #maxWalk};</li>
+     * <li>and when the matches are too rare for that, the rest of the page comes from below the
+     * walk through the GIN index {@code tile_terms} (or {@code tile_tenant_content_seq} for
+     * unread), with plain index scans switched off for that statement: its cost follows the number
+     * of matching tiles, which the walk showed to be few.</li>
      * </ol>
+     * The GIN path's cost also grows with the number of terms it looks for (a thousand follow terms
+     * on a tenant where a tenth of the tiles match took seconds on 1 000 000 tiles), and a filter
+     * that matches that often is the one the walk answers in a few thousand rows.
      * With {@code activity} the same is done in (latest_at, id) order on {@code tile_tenant_activity}
      * (SPEC §4 {@code sort=activity}); positions then hold latest_at.
      */
@@ -141,43 +147,55 @@ public class TileQueries {
             String order = ascending ? " ORDER BY " + key + ", t.id" : " ORDER BY " + key + " DESC, t.id DESC";
             String beyond = " AND (" + key + ", t.id) " + (ascending ? ">" : "<") + " (?, ?)";
 
-            List<Object> params = new ArrayList<>(List.of(user, watermark, user, tenant));
-            StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM (SELECT * FROM tile t WHERE t.tenant_id = ?");
-            position(sql, params, beyond, after);
-            filter.appendRange(sql, params);
-            sql.append(order).append(" LIMIT ?) t LEFT JOIN tile_social s ON s.tile_id = t.id WHERE true").append(VISIBLE);
-            params.add(window);
-            conditions(sql, params, tenant, user, watermark, filter, followTerms, false);
-            sql.append(order).append(" LIMIT ?");
-            params.add(limit + 1);
-            if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, activity)) {
-                return new Page(items, Cursors.feed(last[0], activity));
-            }
+            Cursors.FeedPosition from = after;
+            int size = window;
+            long walked = 0;
+            while (true) {
+                List<Object> params = new ArrayList<>(List.of(user, watermark, user, tenant));
+                StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM (SELECT * FROM tile t WHERE t.tenant_id = ?");
+                position(sql, params, beyond, from);
+                filter.appendRange(sql, params);
+                sql.append(order).append(" LIMIT ?) t LEFT JOIN tile_social s ON s.tile_id = t.id WHERE true").append(VISIBLE);
+                params.add(size);
+                conditions(sql, params, tenant, user, watermark, filter, followTerms, false);
+                sql.append(order).append(" LIMIT ?");
+                params.add(limit + 1 - items.size());
+                if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, activity)) {
+                    return new Page(items, Cursors.feed(last[0], activity));
+                }
+                walked += size;
 
-            params = new ArrayList<>(List.of(tenant));
-            sql = new StringBuilder("SELECT " + key + ", t.id FROM tile t WHERE t.tenant_id = ?");
-            position(sql, params, beyond, after);
-            filter.appendRange(sql, params);
-            sql.append(order).append(" OFFSET ? LIMIT 1");
-            params.add(window - 1);
-            Cursors.FeedPosition bottom = null;
-            Sql boundary = new Sql(sql.toString(), params, false);
-            record(trace, boundary);
-            try (PreparedStatement ps = prepare(c, boundary)) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        bottom = new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class));
+                params = new ArrayList<>(List.of(tenant));
+                sql = new StringBuilder("SELECT " + key + ", t.id FROM tile t WHERE t.tenant_id = ?");
+                position(sql, params, beyond, from);
+                filter.appendRange(sql, params);
+                sql.append(order).append(" OFFSET ? LIMIT 1");
+                params.add(size - 1);
+                Sql boundary = new Sql(sql.toString(), params, false);
+                record(trace, boundary);
+                Cursors.FeedPosition bottom = null;
+                try (PreparedStatement ps = prepare(c, boundary)) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            bottom = new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class));
+                        }
                     }
                 }
-            }
-            if (bottom == null) {
-                return new Page(items, null);
+                if (bottom == null) {
+                    return new Page(items, null);
+                }
+                from = bottom;
+                long further = furtherWalk(limit + 1 - items.size(), items.size(), walked);
+                if (further > maxWalk(window) - walked) {
+                    break;
+                }
+                size = (int) further;
             }
 
-            params = new ArrayList<>(List.of(user, watermark, user, tenant));
-            sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM tile t LEFT JOIN tile_social s ON s.tile_id = t.id")
+            List<Object> params = new ArrayList<>(List.of(user, watermark, user, tenant));
+            StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM tile t LEFT JOIN tile_social s ON s.tile_id = t.id")
                     .append(" WHERE t.tenant_id = ?").append(VISIBLE);
-            position(sql, params, beyond, bottom);
+            position(sql, params, beyond, from);
             filter.appendRange(sql, params);
             conditions(sql, params, tenant, user, watermark, filter, followTerms, true);
             sql.append(order).append(" LIMIT ?");
@@ -187,6 +205,23 @@ public class TileQueries {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the feed", e);
         }
+    }
+
+    /**
+     * Rows a further ordered walk needs to find {@code needed} more matches at the density seen so
+     * far ({@code found} in {@code walked}), half as many again, at least 100; {@link Long#MAX_VALUE}
+     * when nothing matched yet (the density is unknown: the index path answers).
+     */
+    static long furtherWalk(long needed, long found, long walked) {
+        if (found == 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(100, (long) Math.ceil(needed * (double) walked / found * 1.5));
+    }
+
+    /** The most rows one read walks in order (windows and their continuations together): five windows. */
+    static long maxWalk(int window) {
+        return 5L * window;
     }
 
     /** Rows walked in order before the index takes over: about 50 per requested tile, 1 000 to 5 000. */
@@ -373,33 +408,62 @@ public class TileQueries {
 
     static final int UNREAD_WINDOW = 2000;
 
+    /**
+     * Counts in the {@code window} newest tiles above the watermark, goes on walking below them
+     * while the density seen says the cap is near enough ({@link #furtherWalk}, within
+     * {@link #maxWalk}), and counts the rest through the GIN index, as {@link #filtered} reads pages.
+     */
     Unread filteredUnread(Connection c, String tenant, String user, FeedFilter filter, String[] followTerms,
                           int window, List<Sql> trace) throws SQLException {
         long watermark = watermark(c, tenant, user);
-        List<Object> params = new ArrayList<>(List.of(tenant, watermark, window));
-        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT * FROM tile t WHERE t.tenant_id = ?")
-                .append(" AND t.content_seq > ? ORDER BY t.content_seq DESC LIMIT ?) t WHERE true").append(VISIBLE)
-                .append(" AND ").append(NOT_READ_AT);
-        params.add(watermark);
-        params.add(user);
-        filter.appendTo(sql, params, tenant, followTerms, false);
-        filter.appendRange(sql, params);
-        long counted = count(c, new Sql(sql.toString(), params, false), trace);
-        if (counted > UNREAD_CAP) {
-            return capped(counted);
-        }
-        Sql boundary = new Sql("SELECT t.content_seq FROM tile t WHERE t.tenant_id = ? AND t.content_seq > ?"
-                + " ORDER BY t.content_seq DESC OFFSET ? LIMIT 1", List.of(tenant, watermark, window - 1), false);
-        record(trace, boundary);
-        long bottom;
-        try (PreparedStatement ps = prepare(c, boundary); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
+        long counted = 0;
+        long walked = 0;
+        Long below = null;
+        int size = window;
+        while (true) {
+            List<Object> params = new ArrayList<>(List.of(tenant, watermark));
+            StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT * FROM tile t WHERE t.tenant_id = ?")
+                    .append(" AND t.content_seq > ?");
+            if (below != null) {
+                sql.append(" AND t.content_seq < ?");
+                params.add(below);
+            }
+            sql.append(" ORDER BY t.content_seq DESC LIMIT ?) t WHERE true").append(VISIBLE)
+                    .append(" AND ").append(NOT_READ_AT);
+            params.add(size);
+            params.add(watermark);
+            params.add(user);
+            filter.appendTo(sql, params, tenant, followTerms, false);
+            filter.appendRange(sql, params);
+            counted += count(c, new Sql(sql.toString(), params, false), trace);
+            if (counted > UNREAD_CAP) {
                 return capped(counted);
             }
-            bottom = rs.getLong(1);
+            walked += size;
+            params = new ArrayList<>(List.of(tenant, watermark));
+            sql = new StringBuilder("SELECT t.content_seq FROM tile t WHERE t.tenant_id = ? AND t.content_seq > ?");
+            if (below != null) {
+                sql.append(" AND t.content_seq < ?");
+                params.add(below);
+            }
+            sql.append(" ORDER BY t.content_seq DESC OFFSET ? LIMIT 1");
+            params.add(size - 1);
+            Sql boundary = new Sql(sql.toString(), params, false);
+            record(trace, boundary);
+            try (PreparedStatement ps = prepare(c, boundary); ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return capped(counted);
+                }
+                below = rs.getLong(1);
+            }
+            long further = furtherWalk(UNREAD_CAP + 1 - counted, counted, walked);
+            if (further > maxWalk(window) - walked) {
+                break;
+            }
+            size = (int) further;
         }
-        params = new ArrayList<>(List.of(tenant, bottom));
-        sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM tile t WHERE t.tenant_id = ? AND t.content_seq < ?")
+        List<Object> params = new ArrayList<>(List.of(tenant, below));
+        StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM tile t WHERE t.tenant_id = ? AND t.content_seq < ?")
                 .append(VISIBLE).append(" AND ").append(NOT_READ_AT);
         params.add(watermark);
         params.add(user);
