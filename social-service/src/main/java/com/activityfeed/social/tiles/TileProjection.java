@@ -79,6 +79,9 @@ public class TileProjection {
                 }
             }
         }
+        // Written now rather than at commit, so data PostgreSQL refuses fails here, with its SQLState,
+        // for the consumer to dead-letter (a failure inside the commit reaches it wrapped and logged twice).
+        TileEntity.flush();
         if (!seen.isEmpty()) {
             AfterCommit.run(transactions, () -> seen.forEach(waiters::seen));
         }
