@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** A tile as feed-service announced it (V1, V30); a folded tile is an alias of its group. */
+/** A tile as feed-service announced it (V1, V2); a folded tile is an alias of its group. */
 @Entity
 @Table(name = "tile")
 public class TileEntity extends PanacheEntityBase {
