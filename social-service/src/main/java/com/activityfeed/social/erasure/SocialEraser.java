@@ -1,19 +1,16 @@
 package com.activityfeed.social.erasure;
 
 import com.activityfeed.messages.ErasureRequest;
-import com.activityfeed.messages.ReactionCounts;
 import com.activityfeed.messages.SocialUpdate;
+import com.activityfeed.social.chat.ChatMessageEntity;
+import com.activityfeed.social.comments.CommentEntity;
 import com.activityfeed.social.outbox.Outbox;
-import io.agroal.api.AgroalDataSource;
+import com.activityfeed.social.reactions.ReactionEntity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,25 +35,21 @@ public class SocialEraser {
     static final String ERASED_NAME = "Deleted user";
     private static final Logger LOG = Logger.getLogger(SocialEraser.class);
 
-    private final AgroalDataSource dataSource;
+    private final EntityManager entityManager;
     private final Outbox outbox;
 
-    public SocialEraser(AgroalDataSource dataSource, Outbox outbox) {
-        this.dataSource = dataSource;
+    public SocialEraser(EntityManager entityManager, Outbox outbox) {
+        this.entityManager = entityManager;
         this.outbox = outbox;
     }
 
     @Transactional
     public void apply(ErasureRequest request) {
-        try (Connection c = dataSource.getConnection()) {
-            outbox.lockTenant(c, request.tenantId());
-            if (request.wholeTenant()) {
-                eraseTenant(c, request.tenantId());
-            } else {
-                eraseUser(c, request.tenantId(), request.userId());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot apply erasure " + request.id(), e);
+        outbox.lockTenant(request.tenantId());
+        if (request.wholeTenant()) {
+            eraseTenant(request.tenantId());
+        } else {
+            eraseUser(request.tenantId(), request.userId());
         }
         if (ErasureApplied.findById(request.id()) == null) {
             ErasureApplied applied = new ErasureApplied();
@@ -67,52 +60,40 @@ public class SocialEraser {
         }
     }
 
-    private void eraseUser(Connection c, String tenant, String userId) throws SQLException {
-        int reactions = removeReactions(c, tenant, userId);
-        int comments = deleteComments(c, tenant, userId);
-        int messages;
-        try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM chat_message WHERE tenant_id = ? AND author_id = ?""")) {
-            ps.setString(1, tenant);
-            ps.setString(2, userId);
-            messages = ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM reaction_grant WHERE tenant_id = ? AND user_id = ?")) {
-            ps.setString(1, tenant);
-            ps.setString(2, userId);
-            ps.executeUpdate();
-        }
+    private void eraseUser(String tenant, String userId) {
+        int reactions = removeReactions(tenant, userId);
+        int comments = deleteComments(tenant, userId);
+        long messages = ChatMessageEntity.delete("tenantId = ?1 and authorId = ?2", tenant, userId);
+        // reaction_grant has no key and no entity (see ReactionService)
+        entityManager.createNativeQuery("DELETE FROM reaction_grant WHERE tenant_id = :tenant AND user_id = :user")
+                .setParameter("tenant", tenant)
+                .setParameter("user", userId)
+                .executeUpdate();
         // Tiles the feed still shows are rewritten there and reach the projection on feed.changes; a
-        // single folded into a group before the erasure is never announced again, so its actor goes here.
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE tile SET actor_ids = array_replace(actor_ids, ?, ?) WHERE tenant_id = ? AND ? = ANY (actor_ids)""")) {
-            ps.setString(1, userId);
-            ps.setString(2, ERASED_ID);
-            ps.setString(3, tenant);
-            ps.setString(4, userId);
-            ps.executeUpdate();
-        }
+        // single folded into a group before the erasure is never announced again, so its actor goes
+        // here. One statement over the tenant's tiles: array_replace has no portable query form.
+        entityManager.createNativeQuery("""
+                        UPDATE tile SET actor_ids = array_replace(actor_ids, :user, :erased)
+                        WHERE tenant_id = :tenant AND :user = ANY (actor_ids)""")
+                .setParameter("user", userId)
+                .setParameter("erased", ERASED_ID)
+                .setParameter("tenant", tenant)
+                .executeUpdate();
         LOG.infof("erased a user of tenant %s: %d reactions, %d comments, %d chat messages", tenant, reactions,
                 comments, messages);
     }
 
-    private int removeReactions(Connection c, String tenant, String userId) throws SQLException {
+    private int removeReactions(String tenant, String userId) {
         Map<UUID, List<String>> removed = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM reaction WHERE tenant_id = ? AND user_id = ? RETURNING tile_id, type")) {
-            ps.setString(1, tenant);
-            ps.setString(2, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    removed.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>()).add(rs.getString(2));
-                }
-            }
+        for (ReactionEntity r : ReactionEntity.<ReactionEntity>list("tenantId = ?1 and userId = ?2", tenant, userId)) {
+            removed.computeIfAbsent(r.tileId, k -> new ArrayList<>()).add(r.type);
         }
+        ReactionEntity.delete("tenantId = ?1 and userId = ?2", tenant, userId);
         int n = 0;
         for (Map.Entry<UUID, List<String>> tile : removed.entrySet()) {
-            ReactionCounts counts = counts(c, tile.getKey());
+            var counts = ReactionEntity.counts(tile.getKey());
             for (String type : tile.getValue()) {
-                outbox.append(c, tenant, SocialUpdate.Kind.REACTION_UPDATED,
+                outbox.append(tenant, SocialUpdate.Kind.REACTION_UPDATED,
                         new SocialUpdate.Reaction(tile.getKey(), counts, ERASED_ID, type, SocialUpdate.Reaction.REMOVED,
                                 List.of()), null, null, null);
                 n++;
@@ -121,75 +102,42 @@ public class SocialEraser {
         return n;
     }
 
-    private int deleteComments(Connection c, String tenant, String userId) throws SQLException {
-        record Deleted(UUID id, UUID tileId, Instant createdAt, boolean visible) {
-        }
-        List<Deleted> deleted = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM comment WHERE tenant_id = ? AND author_id = ?
-                RETURNING id, tile_id, created_at, deleted_at IS NULL""")) {
-            ps.setString(1, tenant);
-            ps.setString(2, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Timestamp created = rs.getTimestamp(3);
-                    deleted.add(new Deleted(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                            created.toInstant(), rs.getBoolean(4)));
-                }
-            }
-        }
-        for (Deleted d : deleted) {
-            if (!d.visible()) {
+    private int deleteComments(String tenant, String userId) {
+        List<CommentEntity> deleted = CommentEntity.list("tenantId = ?1 and authorId = ?2", tenant, userId);
+        CommentEntity.delete("tenantId = ?1 and authorId = ?2", tenant, userId);
+        for (CommentEntity d : deleted) {
+            if (d.deletedAt != null) {
                 continue; // already announced as deleted and no longer counted
             }
-            SocialUpdate.Comment comment = new SocialUpdate.Comment(d.id(), d.tileId(), ERASED_ID, ERASED_NAME, "",
-                    d.createdAt());
-            outbox.append(c, tenant, SocialUpdate.Kind.COMMENT_DELETED,
-                    null, new SocialUpdate.CommentChange(d.tileId(), comment, commentCount(c, d.tileId())), null, null);
+            SocialUpdate.Comment comment = new SocialUpdate.Comment(d.id, d.tileId, ERASED_ID, ERASED_NAME, "",
+                    d.createdAt);
+            outbox.append(tenant, SocialUpdate.Kind.COMMENT_DELETED,
+                    null, new SocialUpdate.CommentChange(d.tileId, comment, CommentEntity.countVisible(d.tileId)), null, null);
         }
         return deleted.size();
     }
 
-    private static void eraseTenant(Connection c, String tenant) throws SQLException {
-        List<String> tables = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT c.table_name FROM information_schema.columns c
-                JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-                WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
-                  AND c.table_name <> 'erasure_applied'
-                ORDER BY c.table_name = 'chat_thread', c.table_name""");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                tables.add('"' + rs.getString(1).replace("\"", "\"\"") + '"');
-            }
-        }
+    /**
+     * Every row of the tenant, in every table with a {@code tenant_id} column (so a table added
+     * later is not forgotten): a bulk delete per table, found in the catalog, hence native SQL.
+     */
+    private void eraseTenant(String tenant) {
+        @SuppressWarnings("unchecked")
+        List<String> tables = entityManager.createNativeQuery("""
+                        SELECT c.table_name::text FROM information_schema.columns c
+                        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                        WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+                          AND c.table_name <> 'erasure_applied'
+                        ORDER BY c.table_name = 'chat_thread', c.table_name""", String.class)
+                .getResultList();
         int rows = 0;
         for (String table : tables) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE tenant_id = ?")) {
-                ps.setString(1, tenant);
-                rows += ps.executeUpdate();
-            }
+            rows += entityManager.createNativeQuery("DELETE FROM \"" + table.replace("\"", "\"\"") + "\" WHERE tenant_id = :tenant")
+                    .setParameter("tenant", tenant)
+                    .executeUpdate();
         }
+        // the bulk deletes bypassed the persistence context: nothing loaded before may be written back
+        entityManager.clear();
         LOG.infof("erased tenant %s: %d rows deleted", tenant, rows);
-    }
-
-    private static ReactionCounts counts(Connection c, UUID tileId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT type, count(*) FROM reaction WHERE tile_id = ? GROUP BY type")) {
-            ps.setObject(1, tileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return ReactionCounts.fromRows(rs);
-            }
-        }
-    }
-
-    private static long commentCount(Connection c, UUID tileId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM comment WHERE tile_id = ? AND deleted_at IS NULL")) {
-            ps.setObject(1, tileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 }

@@ -1,18 +1,14 @@
 package com.activityfeed.social.housekeeping;
 
 import com.activityfeed.web.retention.RetentionPolicy;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,18 +29,18 @@ import java.util.function.BooleanSupplier;
 public class RetentionService {
     private static final Logger LOG = Logger.getLogger(RetentionService.class);
 
-    /** A kind of row and how to find a batch of it: {@code %s} is the tenant condition. */
+    /** A kind of row and how to find a batch of it: {@code %s} is the tenant condition; {@code :cutoff}, {@code :limit}. */
     enum Kind {
-        COMMENT("comment", "SELECT id FROM comment WHERE %s AND created_at < ? ORDER BY created_at LIMIT ?"),
-        CHAT_MESSAGE("chat_message", "SELECT id FROM chat_message WHERE %s AND created_at < ? ORDER BY created_at LIMIT ?"),
-        REACTION("reaction", "SELECT ctid FROM reaction WHERE %s AND created_at < ? ORDER BY created_at LIMIT ?"),
+        COMMENT("comment", "SELECT id FROM comment WHERE %s AND created_at < :cutoff ORDER BY created_at LIMIT :limit"),
+        CHAT_MESSAGE("chat_message", "SELECT id FROM chat_message WHERE %s AND created_at < :cutoff ORDER BY created_at LIMIT :limit"),
+        REACTION("reaction", "SELECT ctid FROM reaction WHERE %s AND created_at < :cutoff ORDER BY created_at LIMIT :limit"),
         CHAT_THREAD("chat_thread", """
-                SELECT id FROM chat_thread t WHERE %s AND NOT is_main AND updated_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM chat_message m WHERE m.thread_id = t.id) ORDER BY updated_at LIMIT ?"""),
+                SELECT id FROM chat_thread t WHERE %s AND NOT is_main AND updated_at < :cutoff
+                  AND NOT EXISTS (SELECT 1 FROM chat_message m WHERE m.thread_id = t.id) ORDER BY updated_at LIMIT :limit"""),
         TILE("tile", """
-                SELECT id FROM tile t WHERE %s AND seen_at < ?
+                SELECT id FROM tile t WHERE %s AND seen_at < :cutoff
                   AND (removed OR (alias_of IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tile g WHERE g.id = t.alias_of)))
-                ORDER BY seen_at LIMIT ?""");
+                ORDER BY seen_at LIMIT :limit""");
 
         final String table;
         final String select;
@@ -59,14 +55,14 @@ public class RetentionService {
         }
     }
 
-    private final AgroalDataSource dataSource;
+    private final EntityManager entityManager;
     private final RetentionPolicy policy;
     private final RetentionConfig config;
     private final Map<Kind, Counter> deleted = new java.util.EnumMap<>(Kind.class);
 
-    public RetentionService(AgroalDataSource dataSource, RetentionPolicy policy, RetentionConfig config,
+    public RetentionService(EntityManager entityManager, RetentionPolicy policy, RetentionConfig config,
                             MeterRegistry registry) {
-        this.dataSource = dataSource;
+        this.entityManager = entityManager;
         this.policy = policy;
         this.config = config;
         for (Kind kind : Kind.values()) {
@@ -123,26 +119,28 @@ public class RetentionService {
         return transactions;
     }
 
-    /** One transaction: up to {@code batchSize} rows of one kind; returns how many per tenant. */
-    Map<String, Long> batch(Kind kind, String tenant, List<String> except, Instant cutoff, int batchSize)
-            throws SQLException {
-        String condition = tenant != null ? "tenant_id = ?" : "tenant_id <> ALL (?)";
+    /**
+     * One transaction: up to {@code batchSize} rows of one kind; returns how many per tenant. A
+     * bulk {@code DELETE … WHERE key IN (SELECT … LIMIT n) RETURNING tenant_id}, native SQL because
+     * neither a bounded bulk delete nor {@code ctid} (reaction has a three-column key) has a query
+     * language form, and loading each row as an entity to delete it would cost a round trip per row.
+     */
+    Map<String, Long> batch(Kind kind, String tenant, List<String> except, Instant cutoff, int batchSize) {
+        String condition = tenant != null ? "tenant_id = :tenant" : except.isEmpty() ? "true" : "tenant_id NOT IN (:except)";
         String sql = "DELETE FROM " + kind.table + " WHERE " + kind.key() + " IN ("
-                + kind.select.formatted(condition) + ") RETURNING tenant_id";
+                + kind.select.formatted(condition)
+                + ") RETURNING tenant_id::text";
+        Query query = entityManager.createNativeQuery(sql, String.class)
+                .setParameter("cutoff", cutoff)
+                .setParameter("limit", batchSize);
+        if (tenant != null) {
+            query.setParameter("tenant", tenant);
+        } else if (!except.isEmpty()) {
+            query.setParameter("except", except);
+        }
         Map<String, Long> counts = new TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (tenant != null) {
-                ps.setString(1, tenant);
-            } else {
-                ps.setArray(1, c.createArrayOf("text", except.toArray()));
-            }
-            ps.setTimestamp(2, Timestamp.from(cutoff));
-            ps.setInt(3, batchSize);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.merge(rs.getString(1), 1L, Long::sum);
-                }
-            }
+        for (Object t : query.getResultList()) {
+            counts.merge((String) t, 1L, Long::sum);
         }
         return counts;
     }

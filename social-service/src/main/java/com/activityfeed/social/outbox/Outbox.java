@@ -4,11 +4,9 @@ import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.SocialUpdate;
 import com.activityfeed.kafka.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -19,10 +17,12 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Outbox {
+    private final EntityManager entityManager;
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
 
-    public Outbox(TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
+    public Outbox(EntityManager entityManager, TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
+        this.entityManager = entityManager;
         this.transactions = transactions;
         this.relay = relay;
     }
@@ -31,26 +31,25 @@ public class Outbox {
      * Serialises the tenant's social writers until commit, so that outbox position order is
      * commit order within a tenant and {@code social.updates} carries them in that order.
      */
-    public void lockTenant(Connection connection, String tenant) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 17))")) {
-            ps.setString(1, "social-outbox:" + tenant);
-            ps.execute();
-        }
+    public void lockTenant(String tenant) {
+        // A PostgreSQL advisory lock has no JPQL form; in FROM, the void function yields one row.
+        entityManager.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(:key, 17))")
+                .setParameter("key", "social-outbox:" + tenant)
+                .getSingleResult();
     }
 
     /** Builds the update with a fresh id and stores it; the caller's transaction must hold {@link #lockTenant}. */
-    public SocialUpdate append(Connection connection, String tenant, SocialUpdate.Kind kind,
+    public SocialUpdate append(String tenant, SocialUpdate.Kind kind,
                                SocialUpdate.Reaction reaction, SocialUpdate.CommentChange comment,
-                               SocialUpdate.Thread thread, SocialUpdate.Message message) throws SQLException {
+                               SocialUpdate.Thread thread, SocialUpdate.Message message) {
         SocialUpdate update = new SocialUpdate(SocialUpdate.VERSION, UUID.randomUUID(), tenant, kind, Instant.now(),
                 reaction, comment, thread, message);
-        try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO outbox (id, tenant_id, message) VALUES (?, ?, ?)")) {
-            ps.setObject(1, update.id());
-            ps.setString(2, tenant);
-            ps.setString(3, MessageCodec.write(update));
-            ps.executeUpdate();
-        }
+        OutboxEntry entry = new OutboxEntry();
+        entry.id = update.id();
+        entry.tenantId = tenant;
+        entry.message = MessageCodec.write(update);
+        // IDENTITY position: inserted now, in the caller's transaction, after the change it describes
+        entry.persist();
         relay.wakeAfterCommit(transactions);
         return update;
     }

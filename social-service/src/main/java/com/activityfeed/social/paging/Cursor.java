@@ -3,7 +3,6 @@ package com.activityfeed.social.paging;
 import com.activityfeed.web.ProblemException;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
@@ -38,8 +37,15 @@ public record Cursor(Instant createdAt, UUID id) {
         }
     }
 
-    public Timestamp timestamp() {
-        return Timestamp.from(createdAt);
+    /** The (created_at, id) a first page starts after: before any row. */
+    public static final Cursor START = new Cursor(Instant.EPOCH, new UUID(Long.MIN_VALUE, Long.MIN_VALUE));
+
+    /** The HQL condition "after this position", with the parameters {@code :afterAt} and {@code :afterId}. */
+    public static final String AFTER = "(createdAt, id) > (:afterAt, :afterId)";
+
+    /** {@code cursor}, or {@link #START} when there is none. */
+    public static Cursor orStart(Cursor cursor) {
+        return cursor == null ? START : cursor;
     }
 
     /** The page size asked for: default 20, 1 to 100, else a 400. */

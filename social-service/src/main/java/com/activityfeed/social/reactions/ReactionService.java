@@ -8,16 +8,14 @@ import com.activityfeed.social.tiles.TileLookup;
 import com.activityfeed.social.tiles.TileProjection;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.ProblemException;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,13 +23,13 @@ import java.util.UUID;
 /** Reactions on tiles: one per tile, user and type; each change goes to the outbox with the new totals. */
 @ApplicationScoped
 public class ReactionService {
-    private final AgroalDataSource dataSource;
+    private final EntityManager entityManager;
     private final TileProjection tiles;
     private final Outbox outbox;
     private final ReactionsConfig config;
 
-    public ReactionService(AgroalDataSource dataSource, TileProjection tiles, Outbox outbox, ReactionsConfig config) {
-        this.dataSource = dataSource;
+    public ReactionService(EntityManager entityManager, TileProjection tiles, Outbox outbox, ReactionsConfig config) {
+        this.entityManager = entityManager;
         this.tiles = tiles;
         this.outbox = outbox;
         this.config = config;
@@ -49,119 +47,81 @@ public class ReactionService {
      */
     @Transactional
     public ReactionState react(Caller caller, UUID tileId, String type, boolean add) {
-        try (Connection c = dataSource.getConnection()) {
-            outbox.lockTenant(c, caller.tenant());
-            TileProjection.Target tile = tiles.lockTarget(c, caller.tenant(), tileId)
-                    .orElseThrow(TileLookup::notFound);
-            if (tile.isActor(caller.userId())) {
-                throw ProblemException.forbidden("you cannot react to your own activity");
-            }
-            boolean changed = add ? add(c, caller, tile.id(), type) : remove(c, caller, tile.id(), type);
-            ReactionState state = state(c, tile.id(), caller.userId());
-            if (changed) {
-                outbox.append(c, caller.tenant(), SocialUpdate.Kind.REACTION_UPDATED,
-                        new SocialUpdate.Reaction(tile.id(), state.counts(), caller.userId(), type,
-                                add ? SocialUpdate.Reaction.ADDED : SocialUpdate.Reaction.REMOVED, state.myReactions()),
-                        null, null, null);
-            }
-            return state;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot change reaction on " + tileId, e);
+        outbox.lockTenant(caller.tenant());
+        TileProjection.Target tile = tiles.lockTarget(caller.tenant(), tileId).orElseThrow(TileLookup::notFound);
+        if (tile.isActor(caller.userId())) {
+            throw ProblemException.forbidden("you cannot react to your own activity");
         }
+        boolean changed = add ? add(caller, tile.id(), type) : remove(caller, tile.id(), type);
+        ReactionState state = state(tile.id(), caller.userId());
+        if (changed) {
+            outbox.append(caller.tenant(), SocialUpdate.Kind.REACTION_UPDATED,
+                    new SocialUpdate.Reaction(tile.id(), state.counts(), caller.userId(), type,
+                            add ? SocialUpdate.Reaction.ADDED : SocialUpdate.Reaction.REMOVED, state.myReactions()),
+                    null, null, null);
+        }
+        return state;
     }
 
-    private boolean add(Connection c, Caller caller, UUID tileId, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM reaction WHERE tile_id = ? AND user_id = ? AND type = ?")) {
-            ps.setObject(1, tileId);
-            ps.setString(2, caller.userId());
-            ps.setString(3, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return false;
-                }
-            }
+    private boolean add(Caller caller, UUID tileId, String type) {
+        if (ReactionEntity.findByIdOptional(new ReactionEntity.Key(tileId, caller.userId(), type)).isPresent()) {
+            return false;
         }
-        enforceLimit(c, caller);
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO reaction (tile_id, user_id, type, tenant_id) VALUES (?, ?, ?, ?);
-                INSERT INTO reaction_grant (tenant_id, user_id) VALUES (?, ?)""")) {
-            ps.setObject(1, tileId);
-            ps.setString(2, caller.userId());
-            ps.setString(3, type);
-            ps.setString(4, caller.tenant());
-            ps.setString(5, caller.tenant());
-            ps.setString(6, caller.userId());
-            ps.executeUpdate();
-        }
+        enforceLimit(caller);
+        ReactionEntity.of(tileId, caller.userId(), type, caller.tenant(), Instant.now().truncatedTo(ChronoUnit.MICROS))
+                .persist();
+        // reaction_grant has no key (a log of grant times read only in aggregate), so no entity
+        entityManager.createNativeQuery("INSERT INTO reaction_grant (tenant_id, user_id) VALUES (:tenant, :user)")
+                .setParameter("tenant", caller.tenant())
+                .setParameter("user", caller.userId())
+                .executeUpdate();
         return true;
     }
 
     /**
      * At most {@code limit} new reactions per user in a sliding window, counted in PostgreSQL under
-     * the tenant's lock (held by the caller), so the limit holds across replicas.
+     * the tenant's lock (held by the caller), so the limit holds across replicas; the window is
+     * measured on the database's clock, the one that stamped the grants.
      */
-    private void enforceLimit(Connection c, Caller caller) throws SQLException {
+    private void enforceLimit(Caller caller) {
         double windowSeconds = config.window().toMillis() / 1000.0;
-        try (PreparedStatement ps = c.prepareStatement("""
-                DELETE FROM reaction_grant WHERE tenant_id = ? AND user_id = ? AND granted_at <= now() - make_interval(secs => ?);
-                SELECT count(*), EXTRACT(EPOCH FROM min(granted_at) + make_interval(secs => ?) - now())
-                FROM reaction_grant WHERE tenant_id = ? AND user_id = ?""")) {
-            ps.setString(1, caller.tenant());
-            ps.setString(2, caller.userId());
-            ps.setDouble(3, windowSeconds);
-            ps.setDouble(4, windowSeconds);
-            ps.setString(5, caller.tenant());
-            ps.setString(6, caller.userId());
-            ps.execute();
-            ps.getMoreResults();
-            try (ResultSet rs = ps.getResultSet()) {
-                rs.next();
-                if (rs.getLong(1) >= config.limit()) {
-                    long retryMillis = Math.max(1000, (long) Math.ceil(rs.getDouble(2) * 1000));
-                    throw ProblemException.tooManyRequests("at most " + config.limit() + " new reactions per "
-                            + config.window().toMinutes() + " minutes", Duration.ofMillis(retryMillis));
-                }
-            }
+        entityManager.createNativeQuery("""
+                        DELETE FROM reaction_grant WHERE tenant_id = :tenant AND user_id = :user
+                        AND granted_at <= now() - make_interval(secs => :window)""")
+                .setParameter("tenant", caller.tenant())
+                .setParameter("user", caller.userId())
+                .setParameter("window", windowSeconds)
+                .executeUpdate();
+        Number counted = (Number) entityManager.createNativeQuery(
+                        "SELECT count(*) FROM reaction_grant WHERE tenant_id = :tenant AND user_id = :user", Long.class)
+                .setParameter("tenant", caller.tenant())
+                .setParameter("user", caller.userId())
+                .getSingleResult();
+        if (counted.longValue() >= config.limit()) {
+            Number secondsLeft = (Number) entityManager.createNativeQuery("""
+                            SELECT EXTRACT(EPOCH FROM min(granted_at) + make_interval(secs => :window) - now())::float8
+                            FROM reaction_grant WHERE tenant_id = :tenant AND user_id = :user""", Double.class)
+                    .setParameter("window", windowSeconds)
+                    .setParameter("tenant", caller.tenant())
+                    .setParameter("user", caller.userId())
+                    .getSingleResult();
+            long retryMillis = Math.max(1000, (long) Math.ceil(secondsLeft.doubleValue() * 1000));
+            throw ProblemException.tooManyRequests("at most " + config.limit() + " new reactions per "
+                    + config.window().toMinutes() + " minutes", Duration.ofMillis(retryMillis));
         }
     }
 
-    private boolean remove(Connection c, Caller caller, UUID tileId, String type) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM reaction WHERE tile_id = ? AND user_id = ? AND type = ?")) {
-            ps.setObject(1, tileId);
-            ps.setString(2, caller.userId());
-            ps.setString(3, type);
-            return ps.executeUpdate() > 0;
-        }
+    private boolean remove(Caller caller, UUID tileId, String type) {
+        return ReactionEntity.delete("tileId = ?1 and userId = ?2 and type = ?3", tileId, caller.userId(), type) > 0;
     }
 
-    private ReactionState state(Connection c, UUID tileId, String userId) throws SQLException {
-        long hype = 0;
-        long respect = 0;
-        long tribute = 0;
-        List<String> mine = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT type, count(*), bool_or(user_id = ?) FROM reaction WHERE tile_id = ? GROUP BY type")) {
-            ps.setString(1, userId);
-            ps.setObject(2, tileId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long n = rs.getLong(2);
-                    switch (rs.getString(1)) {
-                        case "hype" -> hype = n;
-                        case "respect" -> respect = n;
-                        case "tribute" -> tribute = n;
-                        default -> {
-                        }
-                    }
-                    if (rs.getBoolean(3)) {
-                        mine.add(rs.getString(1));
-                    }
-                }
-            }
-        }
+    private ReactionState state(UUID tileId, String userId) {
+        List<String> mine = new ArrayList<>(entityManager.createQuery(
+                        "select r.type from ReactionEntity r where r.tileId = :tile and r.userId = :user", String.class)
+                .setParameter("tile", tileId)
+                .setParameter("user", userId)
+                .getResultList());
         mine.sort((a, b) -> Integer.compare(ReactionType.ALL.indexOf(a), ReactionType.ALL.indexOf(b)));
-        return new ReactionState(tileId, new ReactionCounts(hype, respect, tribute), mine);
+        return new ReactionState(tileId, ReactionEntity.counts(tileId), mine);
     }
 }

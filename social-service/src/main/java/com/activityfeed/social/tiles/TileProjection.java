@@ -4,20 +4,21 @@ import com.activityfeed.kafka.outbox.AfterCommit;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.TileRef;
-import io.agroal.api.AgroalDataSource;
+import com.activityfeed.social.comments.CommentEntity;
+import com.activityfeed.social.reactions.ReactionEntity;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -27,13 +28,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class TileProjection {
-    private final AgroalDataSource dataSource;
     private final TileWaiters waiters;
     private final TransactionSynchronizationRegistry transactions;
 
-    public TileProjection(AgroalDataSource dataSource, TileWaiters waiters,
-                          TransactionSynchronizationRegistry transactions) {
-        this.dataSource = dataSource;
+    public TileProjection(TileWaiters waiters, TransactionSynchronizationRegistry transactions) {
         this.waiters = waiters;
         this.transactions = transactions;
     }
@@ -49,42 +47,41 @@ public class TileProjection {
     @Transactional
     public void apply(FeedChange change) {
         List<UUID> seen = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            switch (change.event()) {
-                case FeedEvents.TILE_CREATED, FeedEvents.TILE_UPDATED -> {
-                    if (change.tile() != null) {
-                        remember(c, change.tenantId(), change.tile());
-                        seen.add(change.tile().id());
-                    }
-                }
-                case FeedEvents.TILE_FOLDED -> {
-                    TileRef group = change.tile() != null ? change.tile()
-                            : new TileRef(change.tileId(), "group", List.of());
-                    if (group.id() == null) {
-                        return;
-                    }
-                    remember(c, change.tenantId(), group);
-                    fold(c, change.tenantId(), group.id(),
-                            change.foldedTileIds() == null ? List.of() : change.foldedTileIds());
-                    seen.add(group.id());
-                    seen.addAll(change.foldedTileIds() == null ? List.of() : change.foldedTileIds());
-                }
-                case FeedEvents.TILE_REMOVED -> {
-                    UUID id = change.tile() != null ? change.tile().id() : change.tileId();
-                    if (id != null) {
-                        remove(c, change.tenantId(), id);
-                    }
-                }
-                default -> {
-                    if (change.tile() != null) {
-                        remember(c, change.tenantId(), change.tile());
-                        seen.add(change.tile().id());
-                    }
+        switch (change.event()) {
+            case FeedEvents.TILE_CREATED, FeedEvents.TILE_UPDATED -> {
+                if (change.tile() != null) {
+                    remember(change.tenantId(), change.tile());
+                    seen.add(change.tile().id());
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot project feed change " + change.seq() + " of " + change.tenantId(), e);
+            case FeedEvents.TILE_FOLDED -> {
+                TileRef group = change.tile() != null ? change.tile()
+                        : new TileRef(change.tileId(), "group", List.of());
+                if (group.id() == null) {
+                    return;
+                }
+                List<UUID> folded = change.foldedTileIds() == null ? List.of() : change.foldedTileIds();
+                remember(change.tenantId(), group);
+                fold(change.tenantId(), group.id(), folded);
+                seen.add(group.id());
+                seen.addAll(folded);
+            }
+            case FeedEvents.TILE_REMOVED -> {
+                UUID id = change.tile() != null ? change.tile().id() : change.tileId();
+                if (id != null) {
+                    TileEntity.update("removed = true where id = ?1 and tenantId = ?2", id, change.tenantId());
+                }
+            }
+            default -> {
+                if (change.tile() != null) {
+                    remember(change.tenantId(), change.tile());
+                    seen.add(change.tile().id());
+                }
+            }
         }
+        // Written now rather than at commit, so data PostgreSQL refuses fails here, with its SQLState,
+        // for the consumer to dead-letter (a failure inside the commit reaches it wrapped and logged twice).
+        TileEntity.flush();
         if (!seen.isEmpty()) {
             AfterCommit.run(transactions, () -> seen.forEach(waiters::seen));
         }
@@ -94,101 +91,83 @@ public class TileProjection {
      * Locks and returns the tile a request targets, following an alias to its group. The share
      * lock makes a fold that is being applied wait for this transaction, or this one see the fold.
      */
-    public Optional<Target> lockTarget(Connection c, String tenant, UUID id) throws SQLException {
-        Optional<Row> row = lockRow(c, id);
-        if (row.isPresent() && row.get().aliasOf() != null) {
-            row = lockRow(c, row.get().aliasOf());
+    public Optional<Target> lockTarget(String tenant, UUID id) {
+        Optional<TileEntity> row = lockRow(id);
+        if (row.isPresent() && row.get().aliasOf != null) {
+            row = lockRow(row.get().aliasOf);
         }
-        return row.filter(r -> r.tenant().equals(tenant) && !r.removed())
-                .map(r -> new Target(r.id(), r.kind(), r.actorIds()));
+        return row.filter(r -> r.tenantId.equals(tenant) && !r.removed)
+                .map(r -> new Target(r.id, r.kind, List.copyOf(r.actorIds)));
     }
 
     /** Whether the projection has heard of the tile at all, for any tenant (a request then need not wait). */
+    @Transactional
     public boolean known(UUID id) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM tile WHERE id = ?")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read tile " + id, e);
+        return TileEntity.count("id", id) > 0;
+    }
+
+    private static Optional<TileEntity> lockRow(UUID id) {
+        // PESSIMISTIC_READ is FOR SHARE on PostgreSQL
+        return TileEntity.findByIdOptional(id, LockModeType.PESSIMISTIC_READ);
+    }
+
+    /** Records or refreshes a tile; a tile id of another tenant is left alone (ids are never shared). */
+    private static void remember(String tenant, TileRef ref) {
+        TileEntity tile = TileEntity.findById(ref.id());
+        if (tile == null) {
+            tile = new TileEntity();
+            tile.id = ref.id();
+            tile.tenantId = tenant;
+            tile.kind = ref.kind();
+            tile.actorIds = new ArrayList<>(ref.actorIds());
+            tile.persist();
+        } else if (tile.tenantId.equals(tenant)) {
+            tile.kind = ref.kind();
+            tile.actorIds = new ArrayList<>(ref.actorIds());
         }
     }
 
-    private record Row(UUID id, String tenant, String kind, List<String> actorIds, UUID aliasOf, boolean removed) {
-    }
-
-    private Optional<Row> lockRow(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, tenant_id, kind, actor_ids, alias_of, removed FROM tile WHERE id = ? FOR SHARE")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Array actors = rs.getArray(4);
-                return Optional.of(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        actors == null ? List.of() : Arrays.asList((String[]) actors.getArray()),
-                        rs.getObject(5, UUID.class), rs.getBoolean(6)));
-            }
-        }
-    }
-
-    private void remember(Connection c, String tenant, TileRef tile) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO tile (id, tenant_id, kind, actor_ids) VALUES (?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, actor_ids = excluded.actor_ids
-                WHERE tile.tenant_id = excluded.tenant_id""")) {
-            ps.setObject(1, tile.id());
-            ps.setString(2, tenant);
-            ps.setString(3, tile.kind());
-            ps.setArray(4, c.createArrayOf("text", tile.actorIds().toArray()));
-            ps.executeUpdate();
-        }
-    }
-
-    private void fold(Connection c, String tenant, UUID group, List<UUID> folded) throws SQLException {
-        List<UUID> others = folded.stream().filter(id -> !id.equals(group)).toList();
+    private static void fold(String tenant, UUID group, List<UUID> folded) {
+        List<UUID> others = folded.stream().filter(id -> !id.equals(group)).distinct().toList();
         if (others.isEmpty()) {
             return;
         }
-        Array ids = c.createArrayOf("uuid", others.toArray());
         // A folded tile social never saw still becomes an alias, so requests naming it reach the group.
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO tile (id, tenant_id, kind, alias_of) SELECT f, ?, 'single', ? FROM unnest(?::uuid[]) f
-                ON CONFLICT (id) DO UPDATE SET alias_of = excluded.alias_of WHERE tile.tenant_id = excluded.tenant_id;
-                UPDATE tile SET alias_of = ? WHERE alias_of = ANY (?) AND tenant_id = ?;
-                INSERT INTO reaction (tile_id, user_id, type, tenant_id, created_at)
-                SELECT ?, user_id, type, tenant_id, min(created_at) FROM reaction
-                WHERE tile_id = ANY (?) AND tenant_id = ? GROUP BY user_id, type, tenant_id
-                ON CONFLICT DO NOTHING;
-                DELETE FROM reaction WHERE tile_id = ANY (?) AND tenant_id = ?;
-                UPDATE comment SET tile_id = ? WHERE tile_id = ANY (?) AND tenant_id = ?""")) {
-            int i = 1;
-            ps.setString(i++, tenant);
-            ps.setObject(i++, group);
-            ps.setArray(i++, ids);
-            ps.setObject(i++, group);
-            ps.setArray(i++, ids);
-            ps.setString(i++, tenant);
-            ps.setObject(i++, group);
-            ps.setArray(i++, ids);
-            ps.setString(i++, tenant);
-            ps.setArray(i++, ids);
-            ps.setString(i++, tenant);
-            ps.setObject(i++, group);
-            ps.setArray(i++, ids);
-            ps.setString(i, tenant);
-            ps.execute();
+        for (UUID id : others) {
+            TileEntity tile = TileEntity.findById(id);
+            if (tile == null) {
+                tile = new TileEntity();
+                tile.id = id;
+                tile.tenantId = tenant;
+                tile.kind = "single";
+                tile.aliasOf = group;
+                tile.persist();
+            } else if (tile.tenantId.equals(tenant)) {
+                tile.aliasOf = group;
+            }
         }
-    }
+        // aliases of a folded tile (an earlier group) now point at the new group
+        TileEntity.update("aliasOf = ?1 where aliasOf in ?2 and tenantId = ?3", group, others, tenant);
 
-    private void remove(Connection c, String tenant, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE tile SET removed = true WHERE id = ? AND tenant_id = ?")) {
-            ps.setObject(1, id);
-            ps.setString(2, tenant);
-            ps.executeUpdate();
+        // Reactions move to the group, one per user and type (the earliest one's time kept).
+        Set<ReactionEntity.Key> onGroup = new HashSet<>();
+        for (ReactionEntity r : ReactionEntity.<ReactionEntity>list("tileId = ?1", group)) {
+            onGroup.add(new ReactionEntity.Key(group, r.userId, r.type));
         }
+        Map<ReactionEntity.Key, ReactionEntity> moving = new LinkedHashMap<>();
+        for (ReactionEntity r : ReactionEntity.<ReactionEntity>list(
+                "tileId in ?1 and tenantId = ?2 order by createdAt", others, tenant)) {
+            ReactionEntity.Key key = new ReactionEntity.Key(group, r.userId, r.type);
+            if (!onGroup.contains(key)) {
+                moving.putIfAbsent(key, r);
+            }
+        }
+        ReactionEntity.delete("tileId in ?1 and tenantId = ?2", others, tenant);
+        for (Map.Entry<ReactionEntity.Key, ReactionEntity> m : moving.entrySet()) {
+            ReactionEntity r = m.getValue();
+            Instant createdAt = r.createdAt;
+            ReactionEntity.of(group, r.userId, r.type, r.tenantId, createdAt).persist();
+        }
+        CommentEntity.update("tileId = ?1 where tileId in ?2 and tenantId = ?3", group, others, tenant);
     }
 }

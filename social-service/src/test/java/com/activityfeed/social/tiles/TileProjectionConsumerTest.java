@@ -75,6 +75,35 @@ class TileProjectionConsumerTest {
     }
 
     @Test
+    void aChangeWhoseDataPostgresRefusesIsDeadLetteredAndTheNextOneStillProjected() {
+        String tenant = Fixtures.tenant();
+        UUID bad = UUID.randomUUID();
+        // a zero byte in a text value: PostgreSQL refuses it (SQLState class 22), so retrying cannot help
+        Fixtures.announce(tenant, FeedEvents.TILE_CREATED, bad, new TileRef(bad, "sin\u0000gle", List.of("ada")), null);
+        UUID tile = Fixtures.tile(tenant, "ada");
+        assertThat(tile).isNotNull();
+        try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            dlq.subscribe(List.of(Topics.dlq(Topics.FEED_CHANGES)));
+            List<String> dead = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (tenant.equals(r.key())) {
+                        dead.add(r.value());
+                    }
+                });
+                return !dead.isEmpty();
+            });
+            assertThat(dead).singleElement().asString().contains(bad.toString());
+        }
+        as(tenant, "grace").get("/api/v1/tiles/{t}/comments", bad).then().statusCode(404);
+    }
+
+    @Test
     void aReadOnlyDatabaseForLongerThanAnyRetryWindowStallsTheProjectionVisiblyAndDeadLettersNothing() throws Exception {
         String tenant = Fixtures.tenant();
         UUID tile = UUID.randomUUID();
