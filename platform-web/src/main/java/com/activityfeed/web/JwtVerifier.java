@@ -53,6 +53,8 @@ public final class JwtVerifier {
     private static final int MAX_TOKEN_LENGTH = 8192;
     /** Least time between two JWKS fetches caused by an unknown {@code kid} (SmallRye JWT counts minutes). */
     private static final int FORCED_REFRESH_MINUTES = 1;
+    /** How long the last fetched JWKS keeps serving while the provider cannot be reached. */
+    private static final int RETAIN_ON_ERROR_MINUTES = 60;
 
     private final JWTParser parser;
     private final boolean fetchesKeys;
@@ -132,6 +134,8 @@ public final class JwtVerifier {
         context.setSignatureAlgorithm(Set.of(SignatureAlgorithm.RS256, SignatureAlgorithm.ES256));
         context.setJwksRefreshInterval((int) Math.max(1, refresh.toMinutes()));
         context.setForcedJwksRefreshInterval(FORCED_REFRESH_MINUTES);
+        // a provider briefly down must not refuse every token: keep the last good set meanwhile
+        context.setJwksRetainCacheOnErrorDuration(RETAIN_ON_ERROR_MINUTES);
         return new JwtVerifier(context, clock);
     }
 
