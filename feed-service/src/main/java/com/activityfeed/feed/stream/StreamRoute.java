@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -75,6 +76,10 @@ public class StreamRoute {
             unauthorized(rc, "a bearer token, a stream ticket or the stream cookie is required");
             return;
         }
+        // Quarkus' default failure handler would answer a refusal itself (a bare challenge) before
+        // the subscriber below writes its problem+json: this route answers every refusal itself
+        rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
+        });
         // a ticket is checked on a worker thread; the stream is written from the request's own context
         identity.emitOn(task -> context.runOnContext(v -> task.run())).subscribe().with(
                 caller -> {
@@ -180,6 +185,9 @@ public class StreamRoute {
     }
 
     private void unauthorized(RoutingContext rc, String detail) {
+        if (rc.response().headWritten()) {
+            return;
+        }
         rc.response().putHeader("WWW-Authenticate", "Bearer");
         problem(rc, 401, "Unauthorized", detail, null);
     }
