@@ -267,11 +267,6 @@ class StreamRouteTest {
         SseClient basic = SseClient.to(streamUrl(null)).header("Authorization", "Basic YTpi").connect();
         assertThat(basic.status()).isEqualTo(401);
         assertThat(basic.errorBody()).contains("Authorization must be a Bearer token");
-        assertThat(bad.errorBody()).contains("malformed token");
-
-        SseClient basic = SseClient.to(streamUrl(null)).header("Authorization", "Basic YTpi").connect();
-        assertThat(basic.status()).isEqualTo(401);
-        assertThat(basic.errorBody()).contains("Authorization must be a Bearer token");
 
         SseClient producer = SseClient.to(streamUrl(null)).bearer(TestTokens.ingest(tenant)).connect();
         assertThat(producer.status()).isEqualTo(403);
