@@ -213,21 +213,21 @@ public final class JwtVerifier {
         if (sub.isBlank() || sub.length() > 128) {
             throw new InvalidTokenException("token has no valid sub");
         }
-        String tenant = jwt.getClaim("tenant") instanceof Object value ? text(value) : "";
+        String tenant = text(jwt.getClaim("tenant"));
         if (!TENANT.matcher(tenant).matches()) {
             throw new InvalidTokenException("token has no valid tenant");
         }
-        Object nameClaim = jwt.getClaim("name");
-        String name = nameClaim instanceof jakarta.json.JsonString s ? s.getString()
-                : nameClaim instanceof String s ? s : sub;
+        String name = text(jwt.getClaim("name"));
+        name = name.isEmpty() ? sub : name;
         long exp = jwt.getExpirationTime();
-        Long nbf = jwt.getClaim("nbf") instanceof Object value ? numeric(value) : null;
+        Long nbf = numeric(jwt.getClaim("nbf"));
         // our clock, not only the parser's: the remembered copy must obey the same rule
         checkTimes(exp, nbf, now.getEpochSecond());
         Set<String> roles = jwt.getGroups() == null ? Set.of() : jwt.getGroups();
         return new Verified(new Caller(sub, tenant, name, roles, Instant.ofEpochSecond(exp)), exp, nbf, now);
     }
 
+    /** A string claim's text, or empty when absent or not a string (SmallRye gives JSON-P or Java values). */
     private static String text(Object value) {
         if (value instanceof jakarta.json.JsonString s) {
             return s.getString();
