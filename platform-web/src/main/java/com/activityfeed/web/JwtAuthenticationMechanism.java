@@ -21,7 +21,10 @@ import java.time.Clock;
 import java.util.Set;
 
 /**
- * Authenticates {@code Authorization: Bearer <JWT>} with {@link JwtVerifier}. A request without
+ * Authenticates {@code Authorization: Bearer <JWT>} with {@link JwtVerifier} (SmallRye JWT). The
+ * extension's own bearer mechanism is switched off ({@code quarkus.smallrye-jwt.enabled=false}) so
+ * that this one answers: it adds the tenant and claim rules, the verified-token cache and the
+ * problem+json refusals. A request without
  * the header stays anonymous (so health and metrics stay open); a request with a bad token fails.
  * With {@code quarkus.http.auth.proactive=false} the failures reach the problem+json mapper.
  */
@@ -32,9 +35,7 @@ public class JwtAuthenticationMechanism implements HttpAuthenticationMechanism, 
     private final JwtVerifier verifier;
 
     public JwtAuthenticationMechanism(JwtConfig config) {
-        this.verifier = config.publicKey().filter(k -> !k.isBlank())
-                .map(key -> JwtVerifier.rs256(key, config.issuer(), Clock.systemUTC()))
-                .orElseGet(() -> JwtVerifier.hs256(config.secret().orElse(""), config.issuer(), Clock.systemUTC()));
+        this.verifier = JwtVerifier.of(config, Clock.systemUTC());
     }
 
     @Override
@@ -48,19 +49,6 @@ public class JwtAuthenticationMechanism implements HttpAuthenticationMechanism, 
         }
         String token = header.substring(BEARER.length()).trim();
         return identityProviderManager.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer")));
-    }
-
-    /**
-     * The caller of an {@code Authorization} header's bearer token, for routes outside the JAX-RS
-     * security layer (the SSE stream); the same checks as every other request.
-     *
-     * @throws JwtVerifier.InvalidTokenException when the header is not a bearer token or the token is refused
-     */
-    public Caller verifyAuthorization(String header) {
-        if (header == null || !isBearer(header)) {
-            throw new JwtVerifier.InvalidTokenException("Authorization must be a Bearer token");
-        }
-        return verifier.verify(header.substring(BEARER.length()).trim());
     }
 
     private static boolean isBearer(String header) {
@@ -89,10 +77,23 @@ public class JwtAuthenticationMechanism implements HttpAuthenticationMechanism, 
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        String token = request.getToken().getToken();
+        if (verifier.mayBlock(token)) {
+            // a JWKS fetch is blocking I/O: never on the event loop
+            return context.runBlocking(() -> verified(token));
+        }
         try {
-            return Uni.createFrom().item(identity(verifier.verify(request.getToken().getToken())));
+            return Uni.createFrom().item(verified(token));
+        } catch (AuthenticationFailedException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    private SecurityIdentity verified(String token) {
+        try {
+            return identity(verifier.verify(token));
         } catch (JwtVerifier.InvalidTokenException e) {
-            return Uni.createFrom().failure(new AuthenticationFailedException(e.getMessage()));
+            throw new AuthenticationFailedException(e.getMessage());
         }
     }
 

@@ -1,17 +1,17 @@
 package com.activityfeed.feed.stream;
 
 import com.activityfeed.feed.follows.FollowingStreams;
-import com.activityfeed.feed.tickets.StreamCookies;
-import com.activityfeed.feed.tickets.TicketRepository;
 import com.activityfeed.web.Caller;
-import com.activityfeed.web.JwtAuthenticationMechanism;
-import com.activityfeed.web.JwtVerifier;
 import com.activityfeed.web.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -23,13 +23,14 @@ import org.jboss.logging.Logger;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/feed/stream} (SPEC §5) on Vert.x directly, for control over buffering and
- * back-pressure. Authenticates a Bearer token, a one-time {@code ?ticket=}, or the stream cookie
- * the ticket endpoint set (so a standard EventSource's automatic reconnect with its used ticket
- * resumes); refusals are problem+json before the stream starts.
+ * back-pressure. Accepts a Bearer token, a one-time {@code ?ticket=}, or the stream cookie the
+ * ticket endpoint set (so a standard EventSource's automatic reconnect with its used ticket
+ * resumes), all three through Quarkus security; refusals are problem+json before the stream starts.
  */
 @ApplicationScoped
 public class StreamRoute {
@@ -40,24 +41,18 @@ public class StreamRoute {
     private final StreamHub hub;
     private final ChangeReplay replay;
     private final StreamConfig config;
-    private final TicketRepository tickets;
-    private final JwtAuthenticationMechanism authentication;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final FollowingStreams following;
 
-    public StreamRoute(StreamHub hub, ChangeReplay replay, StreamConfig config, TicketRepository tickets,
-                       JwtAuthenticationMechanism authentication, ObjectMapper mapper, Vertx vertx,
+    public StreamRoute(StreamHub hub, ChangeReplay replay, StreamConfig config, ObjectMapper mapper, Vertx vertx,
                        FollowingStreams following) {
         this.hub = hub;
         this.replay = replay;
         this.config = config;
-        this.tickets = tickets;
         this.mapper = mapper;
         this.vertx = vertx;
         this.following = following;
-        // this route bypasses the JAX-RS security layer, so it asks the same mechanism directly
-        this.authentication = authentication;
     }
 
     void register(@Observes Router router) {
@@ -68,35 +63,49 @@ public class StreamRoute {
         });
     }
 
+    /**
+     * The caller comes from Quarkus security like on every other endpoint: a bearer token
+     * ({@code JwtAuthenticationMechanism}) or a ticket or the stream cookie
+     * ({@link StreamTicketAuthenticationMechanism}); this route only turns the outcome into the
+     * stream's refusals, problem+json before the stream starts.
+     */
     private void handle(RoutingContext rc) {
-        HttpServerRequest request = rc.request();
-        String header = request.getHeader("Authorization");
-        if (header != null) {
-            try {
-                open(rc, authentication.verifyAuthorization(header));
-            } catch (JwtVerifier.InvalidTokenException e) {
-                unauthorized(rc, e.getMessage());
-            }
-            return;
-        }
-        String ticket = request.getParam("ticket");
-        Cookie cookie = request.getCookie(StreamCookies.NAME);
-        String cookieValue = cookie == null ? null : cookie.getValue();
-        if (ticket == null && cookieValue == null) {
+        Context context = Vertx.currentContext();
+        Uni<SecurityIdentity> identity = QuarkusHttpUser.getSecurityIdentity(rc, null);
+        if (identity == null) { // no security handler on this router: never expected, but never open anonymously
             unauthorized(rc, "a bearer token, a stream ticket or the stream cookie is required");
             return;
         }
-        vertx.executeBlocking(() -> tickets.authenticate(ticket, cookieValue), false).onComplete(ar -> {
-            if (ar.failed()) {
-                LOG.warnf("cannot check a stream ticket or cookie: %s", ar.cause().toString());
-                problem(rc, 503, "Service unavailable", "tickets cannot be checked right now", 1L);
-            } else if (ar.result().isEmpty()) {
-                unauthorized(rc, ticket == null ? "the stream cookie is unknown or expired"
-                        : "the stream ticket is unknown, used or expired" + (cookieValue == null ? "" : ", and so is the stream cookie"));
-            } else {
-                open(rc, ar.result().get());
-            }
+        // Quarkus' default failure handler would answer a refusal itself (a bare challenge) before
+        // the subscriber below writes its problem+json: this route answers every refusal itself
+        rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
         });
+        // a ticket is checked on a worker thread; the stream is written from the request's own context
+        identity.emitOn(task -> context.runOnContext(v -> task.run())).subscribe().with(
+                caller -> {
+                    if (caller == null || caller.isAnonymous()) {
+                        unauthorized(rc, "a bearer token, a stream ticket or the stream cookie is required");
+                    } else {
+                        open(rc, Caller.of(caller));
+                    }
+                },
+                failure -> refused(rc, failure));
+    }
+
+    private void refused(RoutingContext rc, Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StreamTicketAuthenticationMechanism.TicketsUnavailableException) {
+                problem(rc, 503, "Service unavailable", cause.getMessage(), 1L);
+                return;
+            }
+            if (cause instanceof AuthenticationFailedException || cause instanceof UnauthorizedException) {
+                String detail = cause.getMessage();
+                unauthorized(rc, detail == null || detail.isBlank() ? "a valid bearer token is required" : detail);
+                return;
+            }
+        }
+        LOG.error("stream authentication failed unexpectedly", failure);
+        problem(rc, 500, "Internal error", "the request could not be completed", null);
     }
 
     private void open(RoutingContext rc, Caller caller) {
@@ -176,6 +185,9 @@ public class StreamRoute {
     }
 
     private void unauthorized(RoutingContext rc, String detail) {
+        if (rc.response().headWritten()) {
+            return;
+        }
         rc.response().putHeader("WWW-Authenticate", "Bearer");
         problem(rc, 401, "Unauthorized", detail, null);
     }

@@ -255,15 +255,23 @@ class StreamRouteTest {
         SseClient none = SseClient.to(streamUrl(null)).connect();
         assertThat(none.status()).isEqualTo(401);
         assertThat(none.header("Content-Type")).hasValue("application/problem+json");
-        assertThat(none.errorBody()).contains("\"status\":401");
+        assertThat(none.errorBody()).contains("\"status\":401")
+                .contains("a bearer token, a stream ticket or the stream cookie is required");
+        assertThat(none.header("WWW-Authenticate")).hasValue("Bearer");
 
         SseClient bad = SseClient.to(streamUrl(null)).bearer("not-a-token").connect();
         assertThat(bad.status()).isEqualTo(401);
         assertThat(bad.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(bad.errorBody()).contains("malformed token");
+
+        SseClient basic = SseClient.to(streamUrl(null)).header("Authorization", "Basic YTpi").connect();
+        assertThat(basic.status()).isEqualTo(401);
+        assertThat(basic.errorBody()).contains("Authorization must be a Bearer token");
 
         SseClient producer = SseClient.to(streamUrl(null)).bearer(TestTokens.ingest(tenant)).connect();
         assertThat(producer.status()).isEqualTo(403);
         assertThat(producer.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(producer.errorBody()).contains("the token's roles do not allow this");
     }
 
     @Test

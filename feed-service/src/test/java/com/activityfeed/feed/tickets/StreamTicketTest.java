@@ -73,6 +73,33 @@ class StreamTicketTest {
     }
 
     @Test
+    void aTicketOrStreamCookieAuthenticatesTheStreamOnlyAndLeavesTheTicketUnusedElsewhere() {
+        String ticket = ticket(TestTokens.reader(tenant, "ann"));
+        Response issued = given().auth().oauth2(TestTokens.reader(tenant, "ann")).post("/api/v1/feed/stream-tickets");
+        given().queryParam("ticket", ticket).get("/api/v1/feed").then().statusCode(401)
+                .contentType("application/problem+json");
+        given().cookie("afp_stream", issued.getCookie("afp_stream")).get("/api/v1/feed").then().statusCode(401)
+                .contentType("application/problem+json");
+        try (SseClient sse = withTicket(ticket)) {
+            assertThat(sse.status()).as("the ticket was not used up by the feed request").isEqualTo(200);
+            sse.awaitEvent("feed.connected", WAIT);
+        }
+    }
+
+    @Test
+    void aBearerTokenWinsOverATicketAndIsCheckedOnItsOwn() {
+        String ticket = ticket(TestTokens.reader(tenant, "ann"));
+        SseClient badBearer = SseClient.to(base.toString().replaceAll("/$", "") + "/api/v1/feed/stream?ticket="
+                + URLEncoder.encode(ticket, StandardCharsets.UTF_8)).bearer("not-a-token").connect();
+        assertThat(badBearer.status()).isEqualTo(401);
+        assertThat(badBearer.header("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(badBearer.errorBody()).contains("malformed token");
+        try (SseClient sse = withTicket(ticket)) {
+            assertThat(sse.status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anExpiredTicketIsRefused() throws Exception {
         String ticket = ticket(TestTokens.reader(tenant, "ann"));
         try (Connection c = dataSource.getConnection();
@@ -88,7 +115,10 @@ class StreamTicketTest {
 
     @Test
     void anUnknownTicketIsRefused() {
-        assertThat(withTicket("made-up").status()).isEqualTo(401);
+        SseClient madeUp = withTicket("made-up");
+        assertThat(madeUp.status()).isEqualTo(401);
+        assertThat(madeUp.header("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(madeUp.errorBody()).contains("\"detail\":\"the stream ticket is unknown, used or expired\"");
         assertThat(withTicket("x".repeat(500)).status()).isEqualTo(401);
     }
 
@@ -168,6 +198,7 @@ class StreamTicketTest {
         SseClient unknown = SseClient.to(url).header("Cookie", "afp_stream=" + "x".repeat(43)).connect();
         assertThat(unknown.status()).isEqualTo(401);
         assertThat(unknown.header("Content-Type")).hasValue("application/problem+json");
+        assertThat(unknown.errorBody()).contains("\"detail\":\"the stream cookie is unknown or expired\"");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
                      "UPDATE stream_cookie SET expires_at = now() - interval '1 second' WHERE tenant_id = ? AND user_id = 'bea'")) {
