@@ -3,6 +3,8 @@ package com.activityfeed.social.outbox;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.SocialUpdate;
 import com.activityfeed.kafka.outbox.OutboxRelay;
+import com.activityfeed.kafka.tracing.KafkaTracing;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -15,7 +17,8 @@ import java.util.UUID;
 /**
  * Writes a {@link SocialUpdate} to the outbox table inside the caller's transaction, so the update
  * exists exactly when the change it describes was committed; the relay ({@link SocialRelay}) sends
- * it right after commit.
+ * it right after commit. The row keeps the trace context of the current span (the request that
+ * made the change), so the relay's send to {@code social.updates} continues that trace.
  */
 @ApplicationScoped
 public class Outbox {
@@ -45,10 +48,11 @@ public class Outbox {
         SocialUpdate update = new SocialUpdate(SocialUpdate.VERSION, UUID.randomUUID(), tenant, kind, Instant.now(),
                 reaction, comment, thread, message);
         try (PreparedStatement ps = connection.prepareStatement(
-                "INSERT INTO outbox (id, tenant_id, message) VALUES (?, ?, ?)")) {
+                "INSERT INTO outbox (id, tenant_id, message, traceparent) VALUES (?, ?, ?, ?)")) {
             ps.setObject(1, update.id());
             ps.setString(2, tenant);
             ps.setString(3, MessageCodec.write(update));
+            ps.setString(4, KafkaTracing.traceparent(Span.current().getSpanContext()));
             ps.executeUpdate();
         }
         relay.wakeAfterCommit(transactions);
