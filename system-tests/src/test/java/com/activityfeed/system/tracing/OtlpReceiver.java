@@ -36,6 +36,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer server;
     private final ArrayDeque<Span> spans = new ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -53,6 +54,15 @@ public final class OtlpReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    private volatile String lastRefusal = "none";
+
+    /** What arrived so far, for a failure message: requests, spans kept, the last refusal, the newest spans. */
+    public synchronized String summary() {
+        List<Span> newest = new ArrayList<>(spans).subList(Math.max(0, spans.size() - 8), spans.size());
+        return requests.get() + " export requests, " + spans.size() + " spans kept, last refused request: "
+                + lastRefusal + ", newest spans: " + newest;
+    }
+
     public synchronized List<Span> trace(String traceId) {
         List<Span> found = new ArrayList<>();
         for (Span span : spans) {
@@ -65,6 +75,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private void traces(HttpExchange exchange) throws IOException {
         try (exchange) {
+            requests.incrementAndGet();
             byte[] body;
             try (InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
                     ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()) {
@@ -74,6 +85,7 @@ public final class OtlpReceiver implements AutoCloseable {
             try {
                 request(new Wire(body), received);
             } catch (RuntimeException e) {
+                lastRefusal = e + " (" + body.length + " bytes, " + exchange.getRequestHeaders().entrySet() + ")";
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }

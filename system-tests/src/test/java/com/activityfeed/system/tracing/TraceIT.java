@@ -99,11 +99,17 @@ class TraceIT {
 
     /** Waits for the span of {@code service} in {@code trace} with this name (any: null) and parent (any: null). */
     private static OtlpReceiver.Span span(String trace, String service, String name, String parent) {
-        return await().atMost(WAIT).until(() -> system.traces.trace(trace).stream()
-                .filter(s -> s.service() != null && s.service().equals(service))
-                .filter(s -> name == null || s.name().equals(name))
-                .filter(s -> parent == null || s.parentSpanId().equals(parent))
-                .findFirst(), o -> o.isPresent()).get();
+        try {
+            return await().atMost(WAIT).until(() -> system.traces.trace(trace).stream()
+                    .filter(s -> service.equals(s.service()))
+                    .filter(s -> name == null || s.name().equals(name))
+                    .filter(s -> parent == null || s.parentSpanId().equals(parent))
+                    .findFirst(), o -> o.isPresent()).get();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no span " + name + " of " + service + " with parent " + parent + " in trace " + trace
+                    + " (" + system.traces.summary() + "); the trace holds "
+                    + system.traces.trace(trace), e);
+        }
     }
 
     private static HttpResponse<String> send(String method, ServiceProcess service, String path, String token,
