@@ -259,7 +259,10 @@ public final class OtlpReceiver implements AutoCloseable {
             switch (tag & 7) {
                 case 0 -> varint();
                 case 1 -> pos += 8;
-                case 2 -> pos += (int) varint();
+                case 2 -> {
+                    int length = (int) varint(); // read first: "pos += varint()" would add to the old pos
+                    pos += length;
+                }
                 case 5 -> pos += 4;
                 default -> throw new IllegalArgumentException("unsupported wire type " + (tag & 7));
             }
