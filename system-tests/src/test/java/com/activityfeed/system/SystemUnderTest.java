@@ -1,10 +1,13 @@
 package com.activityfeed.system;
 
+import com.activityfeed.system.tracing.OtlpReceiver;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.Ports;
 import com.activityfeed.testsupport.infra.ServiceProcess;
 import com.activityfeed.testsupport.infra.TestTokens;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -29,11 +32,18 @@ public final class SystemUnderTest {
     public final ServiceProcess ingest;
     public final ServiceProcess feed;
     public final ServiceProcess social;
+    /** Where the three services export their spans (OTLP/HTTP, as a cluster's collector would receive them). */
+    public final OtlpReceiver traces;
 
     private SystemUnderTest() {
         infra = Infra.shared();
+        try {
+            traces = new OtlpReceiver();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the OTLP receiver", e);
+        }
         Path logs = Infra.root().resolve("system-tests/target/service-logs");
-        Map<String, String> ingestEnv = ServiceProcess.environment(infra, null, TestTokens.SECRET);
+        Map<String, String> ingestEnv = tracing(ServiceProcess.environment(infra, null, TestTokens.SECRET));
         String hooks = "INGEST_WEBHOOKS_TENANTS__BAD_INPUT__";
         ingestEnv.put(hooks + "GITHUB_SECRET", GITHUB_SECRET);
         ingestEnv.put(hooks + "HUBSPOT_CLIENT_SECRET", HUBSPOT_SECRET);
@@ -45,14 +55,23 @@ public final class SystemUnderTest {
         ingestEnv.put(hooks + "GENERIC_CONSTANTS_SOURCE", "monitoring");
         ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         feed = ServiceProcess.start("feed-service", Ports.free(),
-                ServiceProcess.environment(infra, "feed", TestTokens.SECRET), logs);
+                tracing(ServiceProcess.environment(infra, "feed", TestTokens.SECRET)), logs);
         social = ServiceProcess.start("social-service", Ports.free(),
-                ServiceProcess.environment(infra, "social", TestTokens.SECRET), logs);
+                tracing(ServiceProcess.environment(infra, "social", TestTokens.SECRET)), logs);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             social.close();
             feed.close();
             ingest.close();
+            traces.close();
         }, "afp-services-shutdown"));
+    }
+
+    /** Span export switched on the way an operator does it (docs/operations.md §6a), batches sent every 200 ms. */
+    private Map<String, String> tracing(Map<String, String> env) {
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
+        return env;
     }
 
     public static synchronized SystemUnderTest get() {

@@ -10,7 +10,8 @@ import jakarta.inject.Singleton;
 
 /**
  * The feed's use of the platform's {@link OutboxRelay}: the change outbox, in per-tenant sequence
- * order, to {@code feed.changes} (key = tenant), tenants interleaved within a round.
+ * order, to {@code feed.changes} (key = tenant), tenants interleaved within a round. A row's
+ * {@code traceparent} (the span that wrote the change, see {@link TenantLog}) continues the trace.
  */
 @ApplicationScoped
 public class ChangeRelay {
@@ -23,9 +24,9 @@ public class ChangeRelay {
                 SELECT (SELECT o.tenant_id FROM change_outbox o WHERE o.tenant_id > t.tenant_id
                         ORDER BY o.tenant_id LIMIT 1)
                 FROM tenants t WHERE t.tenant_id IS NOT NULL)
-            SELECT t.tenant_id, o.seq, l.message, o.appended_at
+            SELECT t.tenant_id, o.seq, l.message, o.appended_at, o.traceparent
             FROM tenants t
-            CROSS JOIN LATERAL (SELECT seq, appended_at, row_number() OVER (ORDER BY seq) AS rank
+            CROSS JOIN LATERAL (SELECT seq, appended_at, traceparent, row_number() OVER (ORDER BY seq) AS rank
                                 FROM change_outbox WHERE tenant_id = t.tenant_id ORDER BY seq LIMIT ?) o
             JOIN change_log l ON l.tenant_id = t.tenant_id AND l.seq = o.seq
             WHERE t.tenant_id IS NOT NULL

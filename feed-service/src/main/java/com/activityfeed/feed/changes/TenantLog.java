@@ -1,11 +1,13 @@
 package com.activityfeed.feed.changes;
 
 import com.activityfeed.feed.sql.SqlArrays;
+import com.activityfeed.kafka.tracing.KafkaTracing;
 import com.activityfeed.kafka.outbox.OutboxRelay;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.TileRef;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -26,6 +28,10 @@ import java.util.function.LongFunction;
  * the same tenant never interleave. The lock hands out the numbers; changes are written with one
  * sequence update and one statement for log and outbox rows, and the relay is woken right after
  * commit to publish them to {@code feed.changes}. Reads for resume live here too.
+ *
+ * <p>Each outbox row keeps the W3C trace context of the work that caused the change (the entry's
+ * {@code traceparent}, else the span current at {@link Appender#flush}), so the relay's send and
+ * every stream's write continue that trace.
  */
 @ApplicationScoped
 public class TenantLog {
@@ -37,9 +43,18 @@ public class TenantLog {
         this.relay = relay;
     }
 
-    /** What a change says; the log assigns its sequence number and time. */
+    /**
+     * What a change says; the log assigns its sequence number and time.
+     *
+     * @param traceparent the trace context of the cause (the consumer span of the event that caused
+     *                    it, in a batch of many traces); null: the span current when written, if any
+     */
     public record Entry(String event, UUID tileId, TileRef tile, List<UUID> foldedTileIds, List<String> types,
-                        Instant sourceAt, JsonNode data) {
+                        Instant sourceAt, JsonNode data, String traceparent) {
+        public Entry(String event, UUID tileId, TileRef tile, List<UUID> foldedTileIds, List<String> types,
+                     Instant sourceAt, JsonNode data) {
+            this(event, tileId, tile, foldedTileIds, types, sourceAt, data, null);
+        }
     }
 
     /**
@@ -122,6 +137,9 @@ public class TenantLog {
             UUID[] tileIds = new UUID[n];
             String[] types = new String[n];
             String[] messages = new String[n];
+            String[] traces = new String[n];
+            String current = null;
+            boolean currentRead = false;
             for (int i = 0; i < n; i++) {
                 Entry entry = queued.get(i);
                 FeedChange change = new FeedChange(FeedChange.VERSION, tenant, first + i, null, entry.event(),
@@ -133,6 +151,15 @@ public class TenantLog {
                 tileIds[i] = change.tileId();
                 types[i] = SqlArrays.literal(change.types());
                 messages[i] = MessageCodec.write(change);
+                if (entry.traceparent() != null) {
+                    traces[i] = entry.traceparent();
+                } else {
+                    if (!currentRead) {
+                        current = KafkaTracing.traceparent(Span.current().getSpanContext());
+                        currentRead = true;
+                    }
+                    traces[i] = current;
+                }
             }
             try (PreparedStatement ps = connection.prepareStatement("""
                     WITH seq AS (UPDATE tenant_seq SET last_seq = ? WHERE tenant_id = ?),
@@ -140,7 +167,8 @@ public class TenantLog {
                             SELECT ?, u.seq, u.event, u.tile_id, u.types::text[], u.message
                             FROM unnest(?::bigint[], ?::text[], ?::uuid[], ?::text[], ?::text[])
                                  AS u(seq, event, tile_id, types, message))
-                    INSERT INTO change_outbox (tenant_id, seq) SELECT ?, s FROM unnest(?::bigint[]) AS s""")) {
+                    INSERT INTO change_outbox (tenant_id, seq, traceparent)
+                    SELECT ?, u.seq, u.traceparent FROM unnest(?::bigint[], ?::text[]) AS u(seq, traceparent)""")) {
                 ps.setLong(1, last);
                 ps.setString(2, tenant);
                 ps.setString(3, tenant);
@@ -151,6 +179,7 @@ public class TenantLog {
                 ps.setArray(8, connection.createArrayOf("text", messages));
                 ps.setString(9, tenant);
                 ps.setArray(10, connection.createArrayOf("bigint", seqs));
+                ps.setArray(11, connection.createArrayOf("text", traces));
                 ps.executeUpdate();
             }
             queued.clear();

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Stores a batch of raw events and groups them into tiles, in one transaction, in log order.
@@ -39,6 +40,15 @@ public class EventIngestService {
     /** Stores and groups {@code events} (in log order); returns how many were new. */
     @Transactional
     public int store(List<RawEvent> events) {
+        return store(events, Map.of());
+    }
+
+    /**
+     * Like {@link #store(List)}; {@code traces} maps an event id to the trace context its changes
+     * carry to the relay and the streams (the event's processing span).
+     */
+    @Transactional
+    public int store(List<RawEvent> events, Map<UUID, String> traces) {
         Map<String, List<RawEvent>> byTenant = new TreeMap<>();
         for (RawEvent e : events) {
             byTenant.computeIfAbsent(e.tenantId(), t -> new ArrayList<>()).add(e);
@@ -46,7 +56,7 @@ public class EventIngestService {
         int stored = 0;
         try (Connection c = dataSource.getConnection()) {
             for (Map.Entry<String, List<RawEvent>> tenant : byTenant.entrySet()) {
-                stored += pass(c, tenant.getKey()).apply(tenant.getValue());
+                stored += new GroupingPass(c, tenant.getKey(), tools, traces).apply(tenant.getValue());
             }
         } catch (SQLException e) {
             throw new StoreException("cannot store a batch of " + events.size() + " events", e);
@@ -65,7 +75,7 @@ public class EventIngestService {
     }
 
     private GroupingPass pass(Connection c, String tenant) {
-        return new GroupingPass(c, tenant, tools);
+        return new GroupingPass(c, tenant, tools, Map.of());
     }
 
     /** The batch could not be stored; whether retrying can help is the caller's call. */

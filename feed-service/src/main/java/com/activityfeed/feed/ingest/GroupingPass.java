@@ -46,6 +46,8 @@ final class GroupingPass {
     private final Connection c;
     private final String tenant;
     private final Tools tools;
+    // event id -> the trace context of its consumer span: each change carries its cause's trace
+    private final Map<UUID, String> traces;
     private TenantLog.Appender log;
     private final Map<String, WindowState> windowCache = new HashMap<>();
     private final Set<String> dirtyWindows = new LinkedHashSet<>();
@@ -68,10 +70,12 @@ final class GroupingPass {
                  TileStore tiles, TileSocialStore social) {
     }
 
-    GroupingPass(Connection c, String tenant, Tools tools) {
+    /** @param traces event id -> trace context of the event's processing span (empty: none) */
+    GroupingPass(Connection c, String tenant, Tools tools, Map<UUID, String> traces) {
         this.c = c;
         this.tenant = tenant;
         this.tools = tools;
+        this.traces = traces;
     }
 
     /** Stores the events not stored before and groups them; returns how many were new. */
@@ -332,8 +336,9 @@ final class GroupingPass {
         // the tile's own actor ids (not only the five shown) may not react to it
         actorIds.addAll(t.actorIds.stream().filter(a -> !actorIds.contains(a)).toList());
         TileRef ref = new TileRef(t.id, t.kind, actorIds);
+        String trace = traces.isEmpty() ? null : traces.get(cause.id());
         return log.add(n -> new TenantLog.Entry(event, t.id, ref, folded, List.of(t.type), cause.receivedAt(),
-                data.apply(n)));
+                data.apply(n), trace));
     }
 
     private void flushAliases() throws SQLException {

@@ -4,6 +4,7 @@ import com.activityfeed.kafka.HopLatency;
 import com.activityfeed.kafka.consume.ConsumerRetries;
 import com.activityfeed.kafka.consume.ConsumerRetry;
 import com.activityfeed.kafka.consume.DeadLetters;
+import com.activityfeed.kafka.tracing.KafkaTracing;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
@@ -11,6 +12,9 @@ import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +24,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +43,14 @@ import java.util.concurrent.TimeUnit;
  * returned Uni never fails, so the channel's failure strategy is never invoked and the consumer
  * never stops; when the service stops mid-retry the Uni never completes and the batch stays
  * unacknowledged for the next owner.
+ *
+ * <p>Tracing: a poll's batch holds records of many traces (one per ingest request), stored in one
+ * transaction. Each distinct trace context of the batch (the record's {@code traceparent} header,
+ * the ingest's send span) gets its own child span {@code process activity.raw}, open while the
+ * batch is stored, rather than one batch span with links: a link would start a new trace at the
+ * feed, and the event's changes, relay and stream writes would no longer share the trace of its
+ * POST. Records of one request share one span; a record without a header gets none. The changes an
+ * event causes carry its span's context to the relay ({@link EventIngestService#store(List, Map)}).
  */
 // created at start-up, so its counters are exported (as 0) before the first message
 @ApplicationScoped
@@ -51,10 +66,12 @@ public class RawEventConsumer {
     private final Timer consumedToCommitted;
     private final Counter stored;
     private final Counter deadLettered;
+    private final Tracer tracer;
 
     public RawEventConsumer(EventIngestService store, DeadLetters deadLetters, ConsumerRetries retries,
-                            MeterRegistry registry) {
+                            MeterRegistry registry, Tracer tracer) {
         this.store = store;
+        this.tracer = tracer;
         this.deadLetters = deadLetters;
         this.retry = retries.forChannel(CHANNEL);
         this.appendToConsumed = HopLatency.timer(registry, "append_to_consumed");
@@ -100,8 +117,77 @@ public class RawEventConsumer {
         if (events.isEmpty()) {
             return;
         }
+        Traces traces = new Traces(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            traces.add(valid.get(i), events.get(i).id());
+        }
         try {
-            run("storing " + events.size() + " events", () -> store.store(events));
+            store(events, valid, consumedAt, traces);
+        } catch (RuntimeException e) {
+            traces.fail(e);
+            throw e;
+        } finally {
+            traces.end();
+        }
+    }
+
+    /** The processing spans of one batch: one per distinct trace context of its records. */
+    private final class Traces {
+        private final int batchSize;
+        // traceparent header -> its span; most batches hold few distinct ones under light load
+        private Map<String, Span> byParent;
+        // event id -> traceparent of its span, for the changes it causes
+        private Map<UUID, String> byEvent = Map.of();
+
+        Traces(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        void add(ConsumerRecord<String, String> record, UUID eventId) {
+            String parent = KafkaTracing.header(record.headers());
+            if (parent == null) {
+                return;
+            }
+            if (byParent == null) {
+                byParent = new HashMap<>();
+                byEvent = new HashMap<>();
+            }
+            Span span = byParent.get(parent);
+            if (span == null) {
+                span = KafkaTracing.startProcess(tracer, Topics.ACTIVITY_RAW, record.key(), KafkaTracing.parse(parent));
+                if (span == null) {
+                    return; // a malformed header: no span rather than a new root trace
+                }
+                span.setAttribute(KafkaTracing.BATCH_COUNT, batchSize);
+                byParent.put(parent, span);
+            }
+            String own = KafkaTracing.traceparent(span.getSpanContext());
+            if (own != null) {
+                byEvent.put(eventId, own);
+            }
+        }
+
+        Map<UUID, String> byEvent() {
+            return byEvent;
+        }
+
+        void fail(Throwable error) {
+            if (byParent != null && !(error instanceof ConsumerRetry.Stopped)) {
+                byParent.values().forEach(span -> span.setStatus(StatusCode.ERROR, error.toString()));
+            }
+        }
+
+        void end() {
+            if (byParent != null) {
+                byParent.values().forEach(Span::end);
+            }
+        }
+    }
+
+    private void store(List<RawEvent> events, List<ConsumerRecord<String, String>> valid, long consumedAt,
+                       Traces traces) {
+        try {
+            run("storing " + events.size() + " events", () -> store.store(events, traces.byEvent()));
             stored.increment(events.size());
             long elapsed = System.nanoTime() - consumedAt;
             for (int i = 0; i < events.size(); i++) {
@@ -114,7 +200,7 @@ public class RawEventConsumer {
             for (int i = 0; i < events.size(); i++) {
                 RawEvent event = events.get(i);
                 try {
-                    run("storing event " + event.id(), () -> store.store(List.of(event)));
+                    run("storing event " + event.id(), () -> store.store(List.of(event), traces.byEvent()));
                     stored.increment();
                 } catch (RecordFault fault) {
                     deadLetter(valid.get(i), fault.getCause());

@@ -3,8 +3,13 @@ package com.activityfeed.feed.social;
 import com.activityfeed.kafka.consume.ConsumerRetries;
 import com.activityfeed.kafka.consume.ConsumerRetry;
 import com.activityfeed.kafka.consume.DeadLetters;
+import com.activityfeed.kafka.tracing.KafkaTracing;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.SocialUpdate;
+import com.activityfeed.messages.Topics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +24,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * it lasts ({@link ConsumerRetry}), so no outage, however long, dead-letters a valid reaction. The
  * returned Uni never fails; when the service stops mid-retry it never completes, and the update
  * stays unacknowledged for the next owner.
+ *
+ * <p>Tracing: an update that carries a {@code traceparent} header (social's relay span) is applied
+ * inside a {@code process social.updates} span, made current, so the change it appends to the log
+ * continues the trace of the social request ({@link com.activityfeed.feed.changes.TenantLog}).
  */
 @ApplicationScoped
 public class SocialUpdateConsumer {
@@ -27,9 +36,12 @@ public class SocialUpdateConsumer {
     private final SocialUpdateService service;
     private final DeadLetters deadLetters;
     private final ConsumerRetry retry;
+    private final Tracer tracer;
 
-    public SocialUpdateConsumer(SocialUpdateService service, DeadLetters deadLetters, ConsumerRetries retries) {
+    public SocialUpdateConsumer(SocialUpdateService service, DeadLetters deadLetters, ConsumerRetries retries,
+                                Tracer tracer) {
         this.service = service;
+        this.tracer = tracer;
         this.deadLetters = deadLetters;
         this.retry = retries.forChannel(CHANNEL);
     }
@@ -37,10 +49,18 @@ public class SocialUpdateConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecord<String, String> record) {
         return Uni.createFrom().<Void>item(() -> {
-                    retry.runOrDeadLetter("applying a social update", record, deadLetters, () -> {
-                        SocialUpdate update = MessageCodec.readSocialUpdate(record.value());
-                        return service.apply(update);
-                    });
+                    Span span = KafkaTracing.startProcess(tracer, Topics.SOCIAL_UPDATES, record.key(),
+                            KafkaTracing.extract(record.headers()));
+                    try (Scope scope = span == null ? null : span.makeCurrent()) {
+                        retry.runOrDeadLetter("applying a social update", record, deadLetters, () -> {
+                            SocialUpdate update = MessageCodec.readSocialUpdate(record.value());
+                            return service.apply(update);
+                        });
+                    } finally {
+                        if (span != null) {
+                            span.end();
+                        }
+                    }
                     return null;
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())

@@ -3,6 +3,9 @@ package com.activityfeed.feed.stream;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.kafka.HopLatency;
+import com.activityfeed.kafka.tracing.KafkaTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * commits) and hands each change to its local streams. Partitions are assigned directly rather
  * than through a group rebalance, so a replica streams within a poll of starting. What a replica
  * misses before it started is not lost: streams fill any gap from the change log.
+ *
+ * <p>Tracing: a change that carries a {@code traceparent} header (the relay's send span) is handed
+ * to the streams inside a {@code process feed.changes} span; the first stream write of it is its
+ * child {@code write feed.stream} ({@link StreamHub}). Changes of tenants without a stream here are
+ * skipped before any span is made.
  */
 @ApplicationScoped
 public class ChangeFanoutConsumer {
@@ -43,6 +51,7 @@ public class ChangeFanoutConsumer {
     private final Map<String, Object> kafkaConfig;
     private final Counter malformed;
     private final Timer publishedToFanout;
+    private final Tracer tracer;
     private final String groupId = "feed-stream-" + UUID.randomUUID();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private final Semaphore stopping = new Semaphore(0);
@@ -51,8 +60,9 @@ public class ChangeFanoutConsumer {
     private Thread thread;
 
     public ChangeFanoutConsumer(StreamHub hub, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                                MeterRegistry registry) {
+                                MeterRegistry registry, Tracer tracer) {
         this.hub = hub;
+        this.tracer = tracer;
         this.kafkaConfig = kafkaConfig;
         this.malformed = Counter.builder("feed.stream.changes.malformed")
                 .description("feed.changes records the stream could not read").register(registry);
@@ -110,13 +120,23 @@ public class ChangeFanoutConsumer {
                         if (record.key() != null && !hub.streams(record.key())) {
                             continue;
                         }
+                        Span span = KafkaTracing.startProcess(tracer, Topics.FEED_CHANGES, record.key(),
+                                KafkaTracing.extract(record.headers()));
                         try {
-                            hub.publish(MessageCodec.readFeedChange(record.value()));
+                            int offered = hub.publish(MessageCodec.readFeedChange(record.value()),
+                                    span == null ? null : span.getSpanContext());
+                            if (span != null) {
+                                span.setAttribute(StreamHub.SUBSCRIBERS, offered);
+                            }
                         } catch (MessageCodec.MalformedMessageException e) {
                             // the DLQ is the relay's business; a reader just skips what it cannot read
                             malformed.increment();
                             LOG.warnf("skipping unreadable feed.changes record at %s-%d@%d: %s",
                                     record.topic(), record.partition(), record.offset(), e.getMessage());
+                        } finally {
+                            if (span != null) {
+                                span.end();
+                            }
                         }
                     }
                     backoff = 0;

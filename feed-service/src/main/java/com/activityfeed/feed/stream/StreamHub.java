@@ -6,12 +6,19 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class StreamHub {
+    static final AttributeKey<Long> SEQ = AttributeKey.longKey("feed.change.seq");
+    static final AttributeKey<String> EVENT = AttributeKey.stringKey("feed.change.event");
+    static final AttributeKey<String> TENANT = AttributeKey.stringKey("feed.tenant");
+    static final AttributeKey<Long> SUBSCRIBERS = AttributeKey.longKey("feed.stream.subscribers");
     private final ConcurrentHashMap<String, Set<Subscription>> byTenant = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -29,9 +40,11 @@ public class StreamHub {
     private final Timer latency;
     private final Timer fanoutLatency;
     private final Timer fanoutToWritten;
+    private final Tracer tracer;
 
-    public StreamHub(StreamConfig config, MeterRegistry registry) {
+    public StreamHub(StreamConfig config, MeterRegistry registry, Tracer tracer) {
         this.config = config;
+        this.tracer = tracer;
         Gauge.builder("feed.stream.connections", open, AtomicInteger::get)
                 .description("open SSE streams on this replica").register(registry);
         this.delivered = Counter.builder("feed.stream.events.delivered")
@@ -101,16 +114,27 @@ public class StreamHub {
 
     /** Hands a change to the tenant's subscribers (a user notice only to that user's). Never blocks. */
     public void publish(FeedChange change) {
+        publish(change, null);
+    }
+
+    /**
+     * Like {@link #publish(FeedChange)}, under the fan-out span {@code fanout} (may be null); returns
+     * to how many streams the change was handed.
+     */
+    public int publish(FeedChange change, SpanContext fanout) {
         Set<Subscription> subscribers = byTenant.get(change.tenantId());
         if (subscribers == null) {
-            return;
+            return 0;
         }
-        Frame frame = Frame.of(change);
+        Frame frame = Frame.of(change, fanout);
+        int offered = 0;
         for (Subscription subscription : subscribers) {
             if (change.userId() == null || change.userId().equals(subscription.userId())) {
                 subscription.offer(frame);
+                offered++;
             }
         }
+        return offered;
     }
 
     /**
@@ -147,7 +171,11 @@ public class StreamHub {
         if (!live) {
             return;
         }
-        fanoutToWritten.record(System.nanoTime() - frame.madeAt(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        long queued = System.nanoTime() - frame.madeAt();
+        fanoutToWritten.record(queued, TimeUnit.NANOSECONDS);
+        if (frame.trace() != null && frame.trace().claim()) {
+            traceWrite(frame, queued);
+        }
         Instant now = Instant.now();
         Instant source = frame.change().sourceAt();
         if (source != null) {
@@ -156,6 +184,22 @@ public class StreamHub {
         if (frame.change().at() != null && !frame.isNotice()) {
             fanoutLatency.record(Duration.between(frame.change().at(), now));
         }
+    }
+
+    /**
+     * The span {@code write feed.stream} of a change's first write on a stream: from the hand-off by
+     * the fan-out to the write on the socket (the {@code fanout_to_written} hop), child of the fan-out span.
+     */
+    private void traceWrite(Frame frame, long queuedNanos) {
+        long now = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        Span span = tracer.spanBuilder("write feed.stream").setSpanKind(SpanKind.INTERNAL)
+                .setParent(Context.root().with(Span.wrap(frame.trace().parent)))
+                .setStartTimestamp(now - queuedNanos, TimeUnit.NANOSECONDS)
+                .setAttribute(TENANT, frame.change().tenantId())
+                .setAttribute(SEQ, frame.change().seq())
+                .setAttribute(EVENT, frame.change().event())
+                .startSpan();
+        span.end(now, TimeUnit.NANOSECONDS);
     }
 
     void cutOff() {

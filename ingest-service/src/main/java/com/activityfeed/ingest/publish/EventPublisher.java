@@ -1,12 +1,18 @@
 package com.activityfeed.ingest.publish;
 
 import com.activityfeed.kafka.KafkaProducers;
+import com.activityfeed.kafka.tracing.KafkaTracing;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -41,6 +47,11 @@ import java.util.function.Function;
  * <p>A single event goes through one idempotent producer. A batch of several events is committed
  * in one Kafka transaction ({@link TransactionalBatches}): either all of it becomes visible to
  * read_committed consumers (the feed) or none of it, so a 503 never leaves half a batch behind.
+ *
+ * <p>Tracing: the records of one request are sent under one producer span {@code send activity.raw},
+ * child of the request's server span (or, outside a traced request, of the caller's
+ * {@code traceparent}), whose context every record carries in its {@code traceparent} header: the
+ * feed's consumer continues the trace from it. One span per request, not per event.
  */
 @Startup // the transactional producers initialise at start-up, not on the first request
 @ApplicationScoped
@@ -51,17 +62,25 @@ public class EventPublisher {
     private final TransactionalBatches batches;
     private final Duration timeout;
     private final ObjectWriter writer = MessageCodec.mapper().writer();
+    private final Tracer tracer;
 
     @Inject
-    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, PublishConfig config) {
-        this(config, transactionalId -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), transactionalId)));
+    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, PublishConfig config,
+                          Tracer tracer) {
+        this(config, transactionalId -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), transactionalId)),
+                tracer);
+    }
+
+    EventPublisher(PublishConfig config, Function<String, Producer<String, byte[]>> producers) {
+        this(config, producers, TracerProvider.noop().get(KafkaTracing.SCOPE));
     }
 
     /**
      * @param producers makes a producer: {@code null} for the idempotent one, else the
      *                  {@code transactional.id} of a transactional one
      */
-    EventPublisher(PublishConfig config, Function<String, Producer<String, byte[]>> producers) {
+    EventPublisher(PublishConfig config, Function<String, Producer<String, byte[]>> producers, Tracer tracer) {
+        this.tracer = tracer;
         this.timeout = config.timeout();
         this.producer = producers.apply(null);
         this.batches = config.transactionalProducers() <= 0 ? null
@@ -91,18 +110,25 @@ public class EventPublisher {
      * Sends every event; the future completes once all are acknowledged (a batch: committed), or
      * fails with a 503 {@link ProblemException} within the timeout.
      *
-     * @param traceparent W3C trace context of the request, carried as a Kafka header; may be null
+     * @param traceparent W3C trace context of the caller, the send span's parent when no span is
+     *                    current (a request's server span already continues it); may be null
      */
     public CompletableFuture<Void> publish(List<RawEvent> events, String traceparent) {
+        Span span = sendSpan(events, traceparent);
+        String trace = KafkaTracing.traceparent(span.getSpanContext());
         CompletableFuture<Void> acked;
         try {
-            List<ProducerRecord<String, byte[]>> records = records(events, traceparent);
+            List<ProducerRecord<String, byte[]>> records = records(events, trace);
             acked = records.size() > 1 && batches != null ? batches.commit(records) : send(records);
         } catch (KafkaException e) {
             acked = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> answer = new CompletableFuture<>();
         acked.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
+            if (error != null) {
+                span.setStatus(StatusCode.ERROR, error.toString());
+            }
+            span.end();
             if (error == null) {
                 answer.complete(null);
             } else {
@@ -117,6 +143,21 @@ public class EventPublisher {
             }
         });
         return answer;
+    }
+
+    /** The producer span of one request's records: child of the current span, else of {@code traceparent}. */
+    private Span sendSpan(List<RawEvent> events, String traceparent) {
+        Context parent = Context.current();
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            Context given = KafkaTracing.parse(traceparent);
+            if (given != null) {
+                parent = given;
+            }
+        }
+        Span span = KafkaTracing.startSend(tracer, Topics.ACTIVITY_RAW, events.isEmpty() ? null : events.getFirst().tenantId(),
+                parent);
+        span.setAttribute(KafkaTracing.BATCH_COUNT, events.size());
+        return span;
     }
 
     private List<ProducerRecord<String, byte[]>> records(List<RawEvent> events, String traceparent) {

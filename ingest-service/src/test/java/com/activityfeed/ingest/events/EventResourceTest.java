@@ -78,8 +78,11 @@ class EventResourceTest {
             assertThat(event.source()).isEqualTo("api");
             assertThat(event.priority().wire()).isEqualTo("normal");
             assertThat(event.occurredAt()).isBetween(Instant.now().minusSeconds(60), Instant.now());
-            assertThat(new String(record.headers().lastHeader(Topics.HEADER_TRACEPARENT).value(), StandardCharsets.US_ASCII))
-                    .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+            // the caller's trace continues: same trace id, but the parent is now ingest's own send span
+            String traceparent = new String(record.headers().lastHeader(Topics.HEADER_TRACEPARENT).value(),
+                    StandardCharsets.US_ASCII);
+            assertThat(traceparent).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+                    .isNotEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
             assertThat(new String(record.headers().lastHeader(Topics.HEADER_CORRELATION_ID).value(), StandardCharsets.UTF_8))
                     .isEqualTo("corr-1");
         }

@@ -2,10 +2,15 @@ package com.activityfeed.kafka.outbox;
 
 import com.activityfeed.kafka.HopLatency;
 import com.activityfeed.kafka.KafkaProducers;
+import com.activityfeed.kafka.tracing.KafkaTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * consumers ignore what they have seen.</li>
  * <li>A round interleaves keys (tenants), so one tenant's backlog does not delay another tenant.</li>
  * <li>Any failure (database, broker) is retried with capped back-off for as long as it lasts.</li>
+ * <li>A row written with a trace context ({@code traceparent} column: the span that committed it) is
+ * sent under a {@code send <topic>} span, child of that context, whose own context goes in the
+ * record's {@code traceparent} header ({@link KafkaTracing}); a row without one is sent untraced.</li>
  * </ul>
  */
 public final class OutboxRelay {
@@ -53,7 +61,7 @@ public final class OutboxRelay {
      * @param lockKey    the advisory lock that makes one replica the relay
      * @param selectSql  the next rows, fair across keys, each key's rows in order. Parameters: the
      *                   per-key share, the batch size. Columns: key (text), id (bigint), message
-     *                   (text), appended at (timestamptz, may be null)
+     *                   (text), appended at (timestamptz, may be null), traceparent (text, may be null)
      * @param deleteSql  deletes relayed rows. Parameters: keys (text[]), ids (bigint[]), pairwise
      * @param relayedMetric counter of rows published
      * @param pendingMetric gauge of rows seen at the last look
@@ -64,7 +72,7 @@ public final class OutboxRelay {
                       String relayedMetric, String pendingMetric, String hop) {
     }
 
-    private record Row(String key, long id, String message, Timestamp appendedAt) {
+    private record Row(String key, long id, String message, Timestamp appendedAt, String traceparent) {
     }
 
     private final Use use;
@@ -73,6 +81,7 @@ public final class OutboxRelay {
     private final KafkaProducers producers;
     private final Counter relayed;
     private final Timer hopTimer;
+    private final Tracer tracer;
     private final AtomicLong pending = new AtomicLong();
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
@@ -81,7 +90,13 @@ public final class OutboxRelay {
 
     public OutboxRelay(Use use, RelayConfig config, DataSource dataSource, KafkaProducers producers,
                        MeterRegistry registry) {
+        this(use, config, dataSource, producers, registry, OpenTelemetry.noop());
+    }
+
+    public OutboxRelay(Use use, RelayConfig config, DataSource dataSource, KafkaProducers producers,
+                       MeterRegistry registry, OpenTelemetry telemetry) {
         this.use = use;
+        this.tracer = telemetry.getTracer(KafkaTracing.SCOPE);
         this.config = config;
         this.dataSource = dataSource;
         this.producers = producers;
@@ -168,13 +183,30 @@ public final class OutboxRelay {
                     return 0;
                 }
                 List<Future<?>> acks = new ArrayList<>(rows.size());
-                for (Row row : rows) {
-                    acks.add(producer.send(new ProducerRecord<>(use.topic(), row.key(), row.message())));
+                List<Span> spans = null; // only rows that carry a trace context get one
+                try {
+                    for (Row row : rows) {
+                        ProducerRecord<String, String> record = new ProducerRecord<>(use.topic(), row.key(), row.message());
+                        var parent = KafkaTracing.parse(row.traceparent());
+                        if (parent != null) {
+                            Span span = KafkaTracing.startSend(tracer, use.topic(), row.key(), parent);
+                            KafkaTracing.inject(span.getSpanContext(), record.headers());
+                            if (spans == null) {
+                                spans = new ArrayList<>();
+                            }
+                            spans.add(span);
+                        }
+                        acks.add(producer.send(record));
+                    }
+                    long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+                    for (Future<?> ack : acks) {
+                        ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    }
+                } catch (Exception e) {
+                    endAll(spans, e);
+                    throw e;
                 }
-                long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-                for (Future<?> ack : acks) {
-                    ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                }
+                endAll(spans, null);
                 if (hopTimer != null) {
                     for (Row row : rows) {
                         if (row.appendedAt() != null) {
@@ -217,7 +249,8 @@ public final class OutboxRelay {
             ps.setInt(2, config.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4)));
+                    rows.add(new Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4),
+                            rs.getString(5)));
                 }
             }
         }
@@ -229,6 +262,19 @@ public final class OutboxRelay {
             ps.setArray(1, c.createArrayOf("text", rows.stream().map(Row::key).toArray()));
             ps.setArray(2, c.createArrayOf("bigint", rows.stream().map(Row::id).toArray()));
             ps.executeUpdate();
+        }
+    }
+
+    /** Ends the round's send spans once Kafka acknowledged the round (or failed it). */
+    private static void endAll(List<Span> spans, Exception failure) {
+        if (spans == null) {
+            return;
+        }
+        for (Span span : spans) {
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, failure.toString());
+            }
+            span.end();
         }
     }
 

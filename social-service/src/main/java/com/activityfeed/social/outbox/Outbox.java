@@ -3,6 +3,8 @@ package com.activityfeed.social.outbox;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.SocialUpdate;
 import com.activityfeed.kafka.outbox.OutboxRelay;
+import com.activityfeed.kafka.tracing.KafkaTracing;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -13,7 +15,8 @@ import java.util.UUID;
 /**
  * Writes a {@link SocialUpdate} to the outbox table inside the caller's transaction, so the update
  * exists exactly when the change it describes was committed; the relay ({@link SocialRelay}) sends
- * it right after commit.
+ * it right after commit. The row keeps the trace context of the current span (the request that
+ * made the change), so the relay's send to {@code social.updates} continues that trace.
  */
 @ApplicationScoped
 public class Outbox {
@@ -48,6 +51,7 @@ public class Outbox {
         entry.id = update.id();
         entry.tenantId = tenant;
         entry.message = MessageCodec.write(update);
+        entry.traceparent = KafkaTracing.traceparent(Span.current().getSpanContext());
         // IDENTITY position: inserted now, in the caller's transaction, after the change it describes
         entry.persist();
         relay.wakeAfterCommit(transactions);

@@ -32,4 +32,8 @@ public class OutboxEntry extends PanacheEntityBase {
 
     @Column(name = "message", nullable = false)
     public String message;
+
+    /** The W3C trace context of the request that wrote the update, or null; the relay's send continues it. */
+    @Column(name = "traceparent")
+    public String traceparent;
 }

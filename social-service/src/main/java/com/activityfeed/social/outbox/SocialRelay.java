@@ -23,9 +23,9 @@ public class SocialRelay {
                 UNION ALL
                 SELECT (SELECT o.tenant_id FROM outbox o WHERE o.tenant_id > t.tenant_id ORDER BY o.tenant_id LIMIT 1)
                 FROM tenants t WHERE t.tenant_id IS NOT NULL)
-            SELECT t.tenant_id, o.position, o.message, o.created_at
+            SELECT t.tenant_id, o.position, o.message, o.created_at, o.traceparent
             FROM tenants t
-            CROSS JOIN LATERAL (SELECT position, message, created_at, row_number() OVER (ORDER BY position) AS rank
+            CROSS JOIN LATERAL (SELECT position, message, created_at, traceparent, row_number() OVER (ORDER BY position) AS rank
                                 FROM outbox WHERE tenant_id = t.tenant_id ORDER BY position LIMIT ?) o
             WHERE t.tenant_id IS NOT NULL
             ORDER BY o.rank, t.tenant_id
