@@ -125,15 +125,15 @@ public class TileQueries {
      * cannot turn it into a walk of the whole tenant): a filter that matches often is answered here;</li>
      * <li>otherwise the window's last position is read (index only), and when the window matched
      * some tiles, the walk goes on below it for as many rows as the density it saw says the page
-     * still needs (half as many again), while the whole walk stays within {@link #maxWalk};</li>
+     * still needs (half as many again), while the whole walk stays within {@link #maxWalk(int, FeedFilter, String[])};</li>
      * <li>and when the matches are too rare for that, the rest of the page comes from below the
      * walk through the GIN index {@code tile_terms} (or {@code tile_tenant_content_seq} for
      * unread), with plain index scans switched off for that statement: its cost follows the number
      * of matching tiles, which the walk showed to be few.</li>
      * </ol>
      * The GIN path's cost also grows with the number of terms it looks for (a thousand follow terms
-     * on a tenant where a tenth of the tiles match took seconds on 1 000 000 tiles), and a filter
-     * that matches that often is the one the walk answers in a few thousand rows.
+     * on a tenant where a tenth of the tiles match took seconds on 1 000 000 tiles), so with many
+     * follows the walk goes on longer before the index takes over.
      * With {@code activity} the same is done in (latest_at, id) order on {@code tile_tenant_activity}
      * (SPEC §4 {@code sort=activity}); positions then hold latest_at.
      */
@@ -185,8 +185,8 @@ public class TileQueries {
                     return new Page(items, null);
                 }
                 from = bottom;
-                long further = furtherWalk(limit + 1 - items.size(), items.size(), walked);
-                if (further > maxWalk(window) - walked) {
+                long further = nextWalk(limit + 1 - items.size(), items.size(), walked, window, filter, followTerms);
+                if (further == 0) {
                     break;
                 }
                 size = (int) further;
@@ -219,10 +219,49 @@ public class TileQueries {
         return Math.max(100, (long) Math.ceil(needed * (double) walked / found * 1.5));
     }
 
+    /**
+     * Rows to walk next, or 0 when the index should answer the rest: {@link #furtherWalk} when it
+     * fits within the budget ({@link #maxWalk(int, FeedFilter, String[])}). With many follows the
+     * index is the expensive path, so once the walk has seen a density it goes on in steps of at
+     * most {@value #MAX_FOLLOWING_STEP} rows (each step one bounded statement the planner keeps on the ordered index) until the budget is spent; a walk that
+     * has seen no match at all still leaves the rest to the index, which is cheap when the follows
+     * match little.
+     */
+    static long nextWalk(long needed, long found, long walked, int window, FeedFilter filter, String[] followTerms) {
+        long budget = maxWalk(window, filter, followTerms) - walked;
+        long further = furtherWalk(needed, found, walked);
+        if (budget <= 0 || found == 0) {
+            return 0;
+        }
+        if (maxWalk(window, filter, followTerms) > maxWalk(window)) {
+            return Math.min(Math.min(further, MAX_FOLLOWING_STEP), budget);
+        }
+        return further > budget ? 0 : further;
+    }
+
     /** The most rows one read walks in order (windows and their continuations together): five windows. */
     static long maxWalk(int window) {
         return 5L * window;
     }
+
+    /**
+     * {@link #maxWalk(int)}, longer for {@code following=true} with many follows: the term index
+     * checks every candidate tile against every term of an {@code &&} condition, so its cost grows
+     * with the number of follows times the tiles they match (a thousand follows matching a tenth of
+     * 1 000 000 tiles: over a second in the index alone), while the ordered walk checks a row
+     * against a hash of the follows in a few microseconds. Ten windows more per hundred follows,
+     * up to {@value #MAX_FOLLOWING_WALK} rows.
+     */
+    static long maxWalk(int window, FeedFilter filter, String[] followTerms) {
+        long base = maxWalk(window);
+        if (!filter.following() || followTerms.length <= 100) {
+            return base;
+        }
+        return Math.max(base, Math.min(MAX_FOLLOWING_WALK, base * ((followTerms.length + 99) / 100)));
+    }
+
+    static final long MAX_FOLLOWING_WALK = 50_000;
+    static final long MAX_FOLLOWING_STEP = 4_000;
 
     /** Rows walked in order before the index takes over: about 50 per requested tile, 1 000 to 5 000. */
     static int window(int limit) {
@@ -411,7 +450,7 @@ public class TileQueries {
     /**
      * Counts in the {@code window} newest tiles above the watermark, goes on walking below them
      * while the density seen says the cap is near enough ({@link #furtherWalk}, within
-     * {@link #maxWalk}), and counts the rest through the GIN index, as {@link #filtered} reads pages.
+     * {@link #maxWalk(int, FeedFilter, String[])}), and counts the rest through the GIN index, as {@link #filtered} reads pages.
      */
     Unread filteredUnread(Connection c, String tenant, String user, FeedFilter filter, String[] followTerms,
                           int window, List<Sql> trace) throws SQLException {
@@ -456,8 +495,8 @@ public class TileQueries {
                 }
                 below = rs.getLong(1);
             }
-            long further = furtherWalk(UNREAD_CAP + 1 - counted, counted, walked);
-            if (further > maxWalk(window) - walked) {
+            long further = nextWalk(UNREAD_CAP + 1 - counted, counted, walked, window, filter, followTerms);
+            if (further == 0) {
                 break;
             }
             size = (int) further;

@@ -90,6 +90,8 @@ class FilterPlanTest {
             case "to" -> FeedFilter.parse(none, none, none, none, null, null, null, null, value, null, null);
             case "unread" -> FeedFilter.parse(none, none, none, none, null, null, null, null, null, "true", null);
             case "following" -> FeedFilter.parse(none, none, none, none, null, null, null, null, null, null, "true");
+            case "following+types" -> FeedFilter.parse(List.of(value), none, none, none, null, null, null, null, null, null,
+                    "true");
             case "source+priority" -> FeedFilter.parse(none, List.of("github"), List.of(value), none, null, null, null,
                     null, null, null, null);
             default -> throw new IllegalArgumentException(name);
@@ -126,7 +128,8 @@ class FilterPlanTest {
                 new Case("unread", "true", "reader", null),
                 new Case("unread", "true", "ann", null),
                 new Case("following", "true", "ann", follows(10)),
-                new Case("following", "true", "ann", follows(0)));
+                new Case("following", "true", "ann", follows(0)),
+                new Case("following+types", "tasks_burst", "ann", follows(10)));
     }
 
     @Test
@@ -149,7 +152,7 @@ class FilterPlanTest {
         int window = TileQueries.window(limit);
         TileQueries.Page page = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, activity, window, trace);
         String label = k.name() + "=" + k.value() + " limit " + limit + (activity ? " sort=activity" : "");
-        assertWalkBounded(label, trace, TileQueries.maxWalk(window), limit + 1);
+        assertWalkBounded(label, trace, TileQueries.maxWalk(window, f, terms), limit + 1);
         TileQueries.Page whole = queries.filtered(TENANT, k.user(), f, terms, limit, null, false, activity, TILES + 1, null);
         assertThat(ids(page)).as(label).isEqualTo(ids(whole));
         assertThat(page.nextCursor() == null).as(label).isEqualTo(whole.nextCursor() == null);
@@ -181,6 +184,31 @@ class FilterPlanTest {
         }
     }
 
+    /**
+     * A thousand follows of which ten acted (one tile in fifty) and a type (one in six): one tile in
+     * three hundred matches, too rare for the normal walk of a 20-tile page (five windows of 1 000).
+     * The term index would check every candidate against all thousand follow terms (seconds on
+     * 1 000 000 tiles), so the walk goes on, and neither the page nor the unread count uses the index.
+     */
+    @Test
+    void manyFollowsWithARareTypeAreAnsweredByWalkingOnNotThroughTheTermIndex() throws Exception {
+        Case k = new Case("following+types", "tasks_burst", "ann", follows(10));
+        FeedFilter f = filter(k.name(), k.value());
+        List<TileQueries.Sql> trace = new ArrayList<>();
+        TileQueries.Page page = queries.filtered(TENANT, k.user(), f, k.follows(), 20, null, false, false,
+                TileQueries.window(20), trace);
+        assertThat(page.items()).hasSize(20);
+        assertThat(page.nextCursor()).isNotNull();
+        assertThat(trace).as("page").noneMatch(TileQueries.Sql::bitmapOnly);
+        assertThat(TileQueries.maxWalk(TileQueries.window(20), f, k.follows()))
+                .isGreaterThan(TileQueries.maxWalk(TileQueries.window(20)));
+        trace.clear();
+        try (Connection c = dataSource.getConnection()) {
+            queries.unreadCount(c, TENANT, k.user(), f, k.follows(), trace);
+        }
+        assertThat(trace).as("unread count").noneMatch(TileQueries.Sql::bitmapOnly);
+    }
+
     @Test
     void everyFilteredUnreadCountUsesBoundedIndexPathsAndCountsWhatTheWholeWalkCounts() throws Exception {
         for (Case k : cases()) {
@@ -190,7 +218,8 @@ class FilterPlanTest {
             List<TileQueries.Sql> trace = new ArrayList<>();
             try (Connection c = dataSource.getConnection()) {
                 TileQueries.Unread unread = queries.unreadCount(c, TENANT, k.user(), f, terms, trace);
-                assertWalkBounded(label, trace, TileQueries.maxWalk(TileQueries.UNREAD_WINDOW), TileQueries.UNREAD_CAP + 1);
+                assertWalkBounded(label, trace, TileQueries.maxWalk(TileQueries.UNREAD_WINDOW, f, terms),
+                        TileQueries.UNREAD_CAP + 1);
                 if (f.selective() || f.to() != null) {
                     assertThat(unread).as(label)
                             .isEqualTo(queries.filteredUnread(c, TENANT, k.user(), f, terms, TILES + 1, null));
