@@ -1,5 +1,6 @@
 package com.activityfeed.bench.stream;
 
+import com.activityfeed.bench.CpuShares;
 import com.activityfeed.bench.HopHistograms;
 import com.activityfeed.bench.LoadAverage;
 import com.activityfeed.bench.Percentiles;
@@ -63,10 +64,15 @@ public final class StreamLatencyBench {
                 run.phase(0, warmupEvents, warmupRate);
                 String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
                 HopHistograms before = HopHistograms.scrape(metrics);
+                CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 int from = warmupEvents;
                 Phase measured = run.phase(from, rate * seconds, rate);
+                CpuShares cpuAfter = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
                 measured.print(rate, seconds);
+                System.out.printf("  CPU by process, measured period (sending and the wait for the last deliveries)   [%s]%n",
+                        LoadAverage.now());
+                System.out.print(cpuAfter.table(cpuBefore, (long) rate * seconds, "    "));
                 System.out.printf("  per hop (pipeline_hop_latency_seconds, measured period only)   [%s]%n", LoadAverage.now());
                 System.out.print(hops.table("    "));
                 System.out.println("  feed-service feed_stream_fanout_latency (change commit -> write):");
