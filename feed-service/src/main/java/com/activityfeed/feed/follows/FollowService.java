@@ -159,14 +159,16 @@ public class FollowService {
         if (terms.isEmpty()) {
             return counts;
         }
-        List<Object[]> rows = Panache.getEntityManager().createQuery(
+        Panache.getEntityManager().createQuery(
                         "select f.term, count(f) from Follow f where f.tenantId = ?1 and f.term in ?2 group by f.term",
-                        Object[].class)
-                .setParameter(1, tenant).setParameter(2, terms).getResultList();
-        for (Object[] row : rows) {
-            counts.put((String) row[0], ((Number) row[1]).longValue());
-        }
+                        TermFollowers.class)
+                .setParameter(1, tenant).setParameter(2, terms).getResultList()
+                .forEach(row -> counts.put(row.term(), row.followers()));
         return counts;
+    }
+
+    /** One row of {@link #followers}: Hibernate builds it from the query's two columns. */
+    record TermFollowers(String term, long followers) {
     }
 
     private static FollowView view(Follow f, long followers) {

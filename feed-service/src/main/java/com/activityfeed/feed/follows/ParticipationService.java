@@ -3,6 +3,7 @@ package com.activityfeed.feed.follows;
 import com.activityfeed.messages.SocialUpdate;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 
 import java.util.List;
@@ -48,19 +49,20 @@ public class ParticipationService {
 
     /** The tile's (or its group's) entity, else its actor; null when it has neither or is gone. */
     private static FollowTarget target(String tenant, UUID tileId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = Panache.getEntityManager().createNativeQuery("""
-                        SELECT t.body->'entity'->>'type', t.body->'entity'->>'id', t.body->'actor'->>'id' FROM tile t
+        List<Tuple> rows = Panache.getEntityManager().createNativeQuery("""
+                        SELECT t.body->'entity'->>'type' AS entity_type, t.body->'entity'->>'id' AS entity_id,
+                               t.body->'actor'->>'id' AS actor_id FROM tile t
                         WHERE t.tenant_id = ?1 AND t.id = coalesce(
-                            (SELECT a.group_id FROM tile_alias a WHERE a.alias_id = ?2 AND a.tenant_id = ?1), ?2)""")
+                            (SELECT a.group_id FROM tile_alias a WHERE a.alias_id = ?2 AND a.tenant_id = ?1), ?2)""",
+                        Tuple.class)
                 .setParameter(1, tenant).setParameter(2, tileId).getResultList();
         if (rows.isEmpty()) {
             return null;
         }
-        Object[] row = rows.getFirst();
-        String entityType = (String) row[0];
-        String entityId = (String) row[1];
-        String actorId = (String) row[2];
+        Tuple row = rows.getFirst();
+        String entityType = row.get("entity_type", String.class);
+        String entityId = row.get("entity_id", String.class);
+        String actorId = row.get("actor_id", String.class);
         if (entityType != null && entityId != null && !entityType.isEmpty() && !entityId.isEmpty()) {
             return new FollowTarget(FollowTarget.ENTITY, null, entityType, entityId, null);
         }

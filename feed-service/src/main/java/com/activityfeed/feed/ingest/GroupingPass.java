@@ -59,7 +59,7 @@ final class GroupingPass {
     private final Map<UUID, UUID> tileAssignments = new LinkedHashMap<>();
     // events of this pass not stored before: inserted once at flush, with their tile
     private final Map<UUID, RawEvent> fresh = new LinkedHashMap<>();
-    private final List<Object[]> aliases = new ArrayList<>();
+    private final List<Alias> aliases = new ArrayList<>();
     // social counts only go into the changes' data; read once per group and batch (a reaction meanwhile is its own change)
     private final Map<UUID, TileSocialStore.Social> socialCache = new HashMap<>();
     // groups grown in this pass -> the latest event that grew them: one update change each, at flush
@@ -243,7 +243,7 @@ final class GroupingPass {
         grown.remove(groupId); // its created change below carries the state
         for (RawEvent m : members) {
             tileAssignments.put(m.id(), groupId);
-            aliases.add(new Object[]{m.id(), groupId});
+            aliases.add(new Alias(m.id(), groupId));
         }
         put(g);
         // aliases and moved reactions must be in place before the social relay can see the group
@@ -273,7 +273,7 @@ final class GroupingPass {
         TileRows.grow(g, e, tools.builder());
         put(g);
         tileAssignments.put(e.id(), groupId);
-        aliases.add(new Object[]{e.id(), groupId});
+        aliases.add(new Alias(e.id(), groupId));
         // A group that grows several times in one pass gets one update with its final state, not one
         // per member: the pass commits as a whole, so no reader could have seen the states between,
         // and each update carries (and the relay and every stream would copy) the whole tile.
@@ -348,15 +348,19 @@ final class GroupingPass {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO tile_alias (alias_id, tenant_id, group_id) VALUES (?, ?, ?)
                 ON CONFLICT (alias_id) DO UPDATE SET group_id = excluded.group_id""")) {
-            for (Object[] a : aliases) {
-                ps.setObject(1, a[0]);
+            for (Alias a : aliases) {
+                ps.setObject(1, a.memberId());
                 ps.setString(2, tenant);
-                ps.setObject(3, a[1]);
+                ps.setObject(3, a.groupId());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
         aliases.clear();
+    }
+
+    /** A member's id that now resolves to its group's tile (tile_alias). */
+    private record Alias(UUID memberId, UUID groupId) {
     }
 
     private void flush() throws SQLException {
