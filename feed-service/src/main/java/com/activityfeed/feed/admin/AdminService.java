@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,11 +41,19 @@ public class AdminService {
     private final KafkaProducers producers;
     private final String consumerGroup;
 
+    /**
+     * The consumer group is read from the channel's own setting, where the connector reads it, so
+     * the lag shown is always the group that consumes. Not a {@code @ConfigMapping}: the key belongs
+     * to the Kafka connector's namespace, and a mapping rooted at the channel would have to declare
+     * (or tolerate) every other connector attribute of that channel.
+     */
+    static final String CONSUMER_GROUP_KEY = "mp.messaging.incoming.activity-raw.group.id";
+
     public AdminService(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, KafkaProducers producers,
-                        @ConfigProperty(name = "mp.messaging.incoming.activity-raw.group.id") String consumerGroup) {
+                        Config config) {
         this.kafkaConfig = kafkaConfig;
         this.producers = producers;
-        this.consumerGroup = consumerGroup;
+        this.consumerGroup = config.getValue(CONSUMER_GROUP_KEY, String.class);
     }
 
     public record PartitionLag(int partition, long committed, long end, long lag) {

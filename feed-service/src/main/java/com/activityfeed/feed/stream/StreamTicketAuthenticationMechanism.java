@@ -21,7 +21,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -88,7 +87,7 @@ public class StreamTicketAuthenticationMechanism
             Optional<Caller> caller;
             try {
                 caller = tickets.authenticate(request.ticket, request.cookie);
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warnf("cannot check a stream ticket or cookie: %s", e.toString());
                 throw new TicketsUnavailableException(e);
             }

@@ -1,45 +1,41 @@
 package com.activityfeed.feed.tickets;
 
 import com.activityfeed.web.Caller;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Stream tickets and stream cookies in PostgreSQL, so that any replica accepts what another one
- * issued. A ticket is consumed with one {@code DELETE … RETURNING}: two replicas racing for the
- * same ticket cannot both win. A cookie is reusable until the token it was traded for expires, so
- * a standard EventSource's automatic reconnect (same URL, used ticket) still authenticates. Only
- * SHA-256 hashes are stored, so the tables never hold a usable credential.
+ * Stream tickets and stream cookies in PostgreSQL ({@link IssuedTicket}, {@link IssuedCookie}:
+ * Hibernate ORM with Panache over Flyway's tables), so that any replica accepts what another one
+ * issued. A ticket is used up under a row lock ({@code SELECT … FOR UPDATE}, then deleted in the
+ * same transaction): a second replica racing for the same ticket waits for that lock and then
+ * finds no row, so two cannot both win. A cookie is reusable until the token it was traded for
+ * expires, so a standard EventSource's automatic reconnect (same URL, used ticket) still
+ * authenticates. Only SHA-256 hashes are stored, so the tables never hold a usable credential.
+ * Expiry is compared with the database's clock ({@code current_timestamp}), one clock for every
+ * replica.
  */
 @ApplicationScoped
 public class TicketRepository {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final AgroalDataSource dataSource;
     private final TicketConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public TicketRepository(AgroalDataSource dataSource, TicketConfig config) {
-        this.dataSource = dataSource;
+    public TicketRepository(TicketConfig config) {
         this.config = config;
     }
 
@@ -53,10 +49,15 @@ public class TicketRepository {
     public record StreamCookie(String value, Instant expiresAt) {
     }
 
-    public Ticket issue(Caller caller) throws SQLException {
+    /** Flushed here, so a store that cannot be reached fails this call (not a later commit). */
+    @Transactional
+    public Ticket issue(Caller caller) {
         String ticket = randomSecret();
         Instant expiresAt = clock.instant().plus(config.ttl()).truncatedTo(ChronoUnit.MILLIS);
-        insert("stream_ticket", "ticket_hash", ticket, caller, expiresAt);
+        IssuedTicket row = new IssuedTicket();
+        row.ticketHash = hash(ticket);
+        row.issuedTo(caller, expiresAt);
+        row.persistAndFlush();
         return new Ticket(ticket, expiresAt);
     }
 
@@ -64,52 +65,65 @@ public class TicketRepository {
      * A stream cookie for the caller, valid until the caller's token expires (never longer); empty
      * when the caller carries no token expiry or the token has already expired.
      */
-    public Optional<StreamCookie> issueCookie(Caller caller) throws SQLException {
+    @Transactional
+    public Optional<StreamCookie> issueCookie(Caller caller) {
         if (caller.expiresAt() == null || !caller.expiresAt().isAfter(clock.instant())) {
             return Optional.empty();
         }
         String value = randomSecret();
-        insert("stream_cookie", "cookie_hash", value, caller, caller.expiresAt());
+        IssuedCookie row = new IssuedCookie();
+        row.cookieHash = hash(value);
+        row.issuedTo(caller, caller.expiresAt());
+        row.persistAndFlush();
         return Optional.of(new StreamCookie(value, caller.expiresAt()));
     }
 
     /** The caller a stream cookie was issued to, or empty when it is unknown or expired. */
-    public Optional<Caller> cookie(String value) throws SQLException {
+    @Transactional
+    public Optional<Caller> cookie(String value) {
         if (value == null || value.isEmpty() || value.length() > 128) {
             return Optional.empty();
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT tenant_id, user_id, user_name, roles FROM stream_cookie
-                     WHERE cookie_hash = ? AND expires_at > now()""")) {
-            ps.setBytes(1, hash(value));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(caller(rs)) : Optional.empty();
-            }
-        }
+        return IssuedCookie.<IssuedCookie>find("cookieHash = ?1 and expiresAt > current_timestamp", hash(value))
+                .singleResultOptional().map(IssuedCredential::caller);
     }
 
     /**
      * Authenticates a stream request: a valid ticket is used up; otherwise (no ticket, or one
      * already used by the first connection of a reconnecting EventSource) the stream cookie.
      */
-    public Optional<Caller> authenticate(String ticket, String cookie) throws SQLException {
+    @Transactional
+    public Optional<Caller> authenticate(String ticket, String cookie) {
         Optional<Caller> caller = ticket == null ? Optional.empty() : consume(ticket);
         return caller.isPresent() || cookie == null ? caller : cookie(cookie);
     }
 
-    private void insert(String table, String hashColumn, String secret, Caller caller, Instant expiresAt) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + hashColumn
-                     + ", tenant_id, user_id, user_name, roles, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setBytes(1, hash(secret));
-            ps.setString(2, caller.tenant());
-            ps.setString(3, caller.userId());
-            ps.setString(4, caller.name());
-            ps.setArray(5, c.createArrayOf("text", caller.roles().toArray()));
-            ps.setTimestamp(6, Timestamp.from(expiresAt));
-            ps.executeUpdate();
+    /**
+     * Uses a ticket up: the caller it was issued to, or empty when it is unknown, already used or
+     * expired (an expired ticket is deleted all the same).
+     */
+    @Transactional
+    public Optional<Caller> consume(String ticket) {
+        if (ticket == null || ticket.isEmpty() || ticket.length() > 128) {
+            return Optional.empty();
         }
+        byte[] hash = hash(ticket);
+        Optional<IssuedTicket> valid = IssuedTicket.<IssuedTicket>find("ticketHash = ?1 and expiresAt > current_timestamp", hash)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).singleResultOptional();
+        if (valid.isPresent()) {
+            valid.get().delete();
+        } else {
+            IssuedTicket.delete("ticketHash", hash);
+        }
+        return valid.map(IssuedCredential::caller);
+    }
+
+    /** Tickets nobody used and cookies whose token ended are removed once they expired. */
+    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    void purgeExpired() {
+        IssuedTicket.delete("expiresAt <= current_timestamp");
+        IssuedCookie.delete("expiresAt <= current_timestamp");
     }
 
     private static String randomSecret() {
@@ -118,47 +132,9 @@ public class TicketRepository {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
-    private static Caller caller(ResultSet rs) throws SQLException {
-        Set<String> roles = new LinkedHashSet<>(List.of((String[]) rs.getArray("roles").getArray()));
-        return new Caller(rs.getString("user_id"), rs.getString("tenant_id"), rs.getString("user_name"), roles);
-    }
-
-    /**
-     * Uses a ticket up: the caller it was issued to, or empty when it is unknown, already used or
-     * expired (an expired ticket is deleted all the same).
-     */
-    public Optional<Caller> consume(String ticket) throws SQLException {
-        if (ticket == null || ticket.isEmpty() || ticket.length() > 128) {
-            return Optional.empty();
-        }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     DELETE FROM stream_ticket WHERE ticket_hash = ?
-                     RETURNING tenant_id, user_id, user_name, roles, expires_at > now() AS valid""")) {
-            ps.setBytes(1, hash(ticket));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean("valid")) {
-                    return Optional.empty();
-                }
-                return Optional.of(caller(rs));
-            }
-        }
-    }
-
-    /** Tickets nobody used and cookies whose token ended are removed once they expired. */
-    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void purgeExpired() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement tickets = c.prepareStatement("DELETE FROM stream_ticket WHERE expires_at <= now()");
-             PreparedStatement cookies = c.prepareStatement("DELETE FROM stream_cookie WHERE expires_at <= now()")) {
-            tickets.executeUpdate();
-            cookies.executeUpdate();
-        }
-    }
-
     private static byte[] hash(String ticket) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(ticket.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(ticket.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

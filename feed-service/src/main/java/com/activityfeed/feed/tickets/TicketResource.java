@@ -1,18 +1,20 @@
 package com.activityfeed.feed.tickets;
 
 import com.activityfeed.web.Caller;
+import com.activityfeed.web.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -23,6 +25,8 @@ import java.time.Duration;
 @Path("/api/v1/feed/stream-tickets")
 @Produces(MediaType.APPLICATION_JSON)
 public class TicketResource {
+    private static final Logger LOG = Logger.getLogger(TicketResource.class);
+
     private final TicketRepository tickets;
     private final SecurityIdentity identity;
     private final HttpServerRequest request;
@@ -37,12 +41,19 @@ public class TicketResource {
     @POST
     @Blocking
     @RolesAllowed({Caller.READER, Caller.ADMIN})
-    public RestResponse<TicketRepository.Ticket> issue() throws SQLException {
+    public RestResponse<TicketRepository.Ticket> issue() {
         Caller caller = Caller.of(identity);
-        RestResponse.ResponseBuilder<TicketRepository.Ticket> response = RestResponse.ResponseBuilder.ok(tickets.issue(caller));
-        tickets.issueCookie(caller).ifPresent(cookie -> response.header(HttpHeaders.SET_COOKIE,
-                StreamCookies.header(cookie.value(), Duration.between(clock.instant(), cookie.expiresAt()), secure(request))));
-        return response.build();
+        try {
+            RestResponse.ResponseBuilder<TicketRepository.Ticket> response = RestResponse.ResponseBuilder.ok(tickets.issue(caller));
+            tickets.issueCookie(caller).ifPresent(cookie -> response.header(HttpHeaders.SET_COOKIE,
+                    StreamCookies.header(cookie.value(), Duration.between(clock.instant(), cookie.expiresAt()), secure(request))));
+            return response.build();
+        } catch (PersistenceException e) {
+            // the ticket store (PostgreSQL) is away: a client should retry shortly, as the stream
+            // itself answers when it cannot check a ticket; not a 500
+            LOG.warnf("cannot issue a stream ticket: %s", e.toString());
+            throw ProblemException.unavailable("stream tickets cannot be issued right now", Duration.ofSeconds(1));
+        }
     }
 
     /** Over HTTPS, directly or behind a proxy that says so, the cookie is only ever sent back over HTTPS. */

@@ -93,6 +93,32 @@ class ReadResourceTest {
     }
 
     @Test
+    void aTileOfAnotherTenantIsNeitherReadHereNorThere() throws Exception {
+        String mine = TestEvents.tenant("readmine");
+        String theirs = TestEvents.tenant("readtheirs");
+        RawEvent own = TestEvents.event(mine, "badge_earned", T0).build();
+        RawEvent foreign = TestEvents.event(theirs, "badge_earned", T0).build();
+        ingest.store(List.of(own, foreign));
+        // the same user id in both tenants: only the tenant tells their read state apart
+        String token = TestTokens.reader(mine, "ada");
+        given().auth().oauth2(token).contentType("application/json")
+                .body(Map.of("tileIds", List.of(foreign.id().toString()))).when().post("/api/v1/feed/read")
+                .then().statusCode(200).body("unread", equalTo(1));
+        assertThat(unread(TestTokens.reader(theirs, "ada"), Map.of())).containsEntry("unread", 1);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tile_read WHERE tile_id = ?")) {
+            ps.setObject(1, foreign.id());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("no read mark for a tile of another tenant").isZero();
+            }
+        }
+        // reading everything moves only this tenant's watermark
+        given().auth().oauth2(token).when().post("/api/v1/feed/read-all").then().statusCode(200).body("unread", equalTo(0));
+        assertThat(unread(TestTokens.reader(theirs, "ada"), Map.of())).containsEntry("unread", 1);
+    }
+
+    @Test
     void theUnreadCountIsCappedAtOneThousand() {
         String tenant = TestEvents.tenant("cap");
         List<RawEvent> events = new ArrayList<>();

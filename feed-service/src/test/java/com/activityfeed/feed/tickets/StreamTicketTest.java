@@ -1,5 +1,6 @@
 package com.activityfeed.feed.tickets;
 
+import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.InfraTestResource;
 import com.activityfeed.testsupport.infra.TestTokens;
 import com.activityfeed.feed.changes.TenantLog;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @QuarkusTest
 @QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,
@@ -208,6 +210,39 @@ class StreamTicketTest {
         SseClient expired = SseClient.to(url).header("Cookie", cookie).connect();
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.errorBody()).contains("stream cookie");
+    }
+
+    /**
+     * The ticket store (PostgreSQL) away: the stream answers 503 with Retry-After rather than 401
+     * (the ticket may be perfectly good), and so does the ticket endpoint rather than 500. The
+     * ticket is not used up by a check that failed, so it opens the stream once the store is back.
+     */
+    @Test
+    void whileTheTicketStoreIsDownTheStreamAndTheTicketEndpointAnswer503() {
+        String token = TestTokens.reader(tenant, "cy");
+        String ticket = ticket(token);
+        Infra.shared().postgres().stop();
+        try {
+            SseClient refused = withTicket(ticket);
+            assertThat(refused.status()).as(refused.errorBody()).isEqualTo(503);
+            assertThat(refused.header("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.header("Retry-After")).hasValue("1");
+            assertThat(refused.errorBody()).contains("\"status\":503");
+            Response issue = given().auth().oauth2(token).post("/api/v1/feed/stream-tickets");
+            assertThat(issue.statusCode()).as(issue.asString()).isEqualTo(503);
+            assertThat(issue.contentType()).startsWith("application/problem+json");
+            assertThat(issue.header("Retry-After")).isEqualTo("1");
+            assertThat(issue.jsonPath().getString("detail")).isEqualTo("stream tickets cannot be issued right now");
+        } finally {
+            Infra.shared().postgres().start();
+        }
+        // the pool may hand out a connection that died with the server once more: a client retries on 503
+        await().atMost(WAIT).until(() -> {
+            try (SseClient sse = withTicket(ticket)) {
+                assertThat(sse.status()).as("the failed checks did not use the ticket up").isIn(200, 503);
+                return sse.status() == 200;
+            }
+        });
     }
 
     private String tenantMarker() {

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -24,14 +23,10 @@ public class ConsumerRetries {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<String, ConsumerRetry> byChannel = new ConcurrentHashMap<>();
 
-    public ConsumerRetries(MeterRegistry registry,
-                           @ConfigProperty(name = "pipeline.consumer.retry.first-backoff", defaultValue = "100ms")
-                           Duration firstBackoff,
-                           @ConfigProperty(name = "pipeline.consumer.retry.max-backoff", defaultValue = "5s")
-                           Duration maxBackoff) {
+    public ConsumerRetries(MeterRegistry registry, ConsumerRetryConfig config) {
         this.registry = registry;
-        this.firstBackoff = firstBackoff;
-        this.maxBackoff = maxBackoff;
+        this.firstBackoff = config.firstBackoff();
+        this.maxBackoff = config.maxBackoff();
     }
 
     public ConsumerRetry forChannel(String channel) {
