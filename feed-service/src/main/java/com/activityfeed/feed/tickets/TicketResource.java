@@ -6,6 +6,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -41,6 +44,10 @@ public class TicketResource {
     @POST
     @Blocking
     @RolesAllowed({Caller.READER, Caller.ADMIN})
+    @APIResponse(responseCode = "200", description = "a one-time ticket, and the stream cookie in Set-Cookie",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = TicketRepository.Ticket.class)))
+    @APIResponse(responseCode = "503", description = "the ticket store (PostgreSQL) is unavailable; retry after Retry-After")
     public RestResponse<TicketRepository.Ticket> issue() {
         Caller caller = Caller.of(identity);
         try {

@@ -25,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -68,6 +69,34 @@ class OpenApiContractIT {
         assertThat(ingest.untypedBodies()).as("ingest").isEmpty();
         assertThat(feed.untypedBodies()).as("feed").isEmpty();
         assertThat(social.untypedBodies()).as("social").isEmpty();
+    }
+
+    /**
+     * What a client generator reads to authenticate: every operation of the three services that
+     * needs a token names the bearer scheme, and only the feed's stream also offers the ticket and
+     * the stream cookie (a description that put the ticket on every operation made generated
+     * clients send {@code ?ticket=} where a bearer token was needed).
+     */
+    @Test
+    @Order(1)
+    void everySecuredOperationAsksForABearerTokenAndOnlyTheStreamAlsoForATicket() {
+        for (OpenApiContract contract : List.of(ingest, feed, social)) {
+            contract.document().path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+                JsonNode security = op.getValue().path("security");
+                if (security.isMissingNode()) {
+                    return;
+                }
+                List<String> schemes = new ArrayList<>();
+                security.forEach(requirement -> requirement.fieldNames().forEachRemaining(schemes::add));
+                String label = op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+                assertThat(schemes).as(label).contains("bearer");
+                if (path.getKey().equals("/api/v1/feed/stream")) {
+                    assertThat(schemes).as(label).contains("streamTicket", "streamCookie");
+                } else {
+                    assertThat(schemes).as(label).doesNotContain("streamTicket", "streamCookie");
+                }
+            }));
+        }
     }
 
     @Test
