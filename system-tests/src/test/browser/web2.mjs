@@ -784,11 +784,22 @@ export const following = {
 
 /**
  * First tiles: desktop, then a throttled phone (4× CPU slowdown, 1.6 Mbps, 150 ms RTT), both from
- * a cold cache. Printed as MEASURE lines; asserted generously, the figures are re-measured quietly.
+ * a cold browser cache (a fresh context). Printed as MEASURE lines; asserted generously, the
+ * figures are re-measured quietly. Besides the time to the first tiles it returns where the time
+ * went: navigation timing, every resource (start, end, bytes), the feed request, the client's own
+ * marks (`afp:*`) and the long tasks (> 50 ms of main thread), all in ms from navigation start.
  */
 export async function firstTiles(browser, { phone }) {
   const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } });
   await serveAppFromSource(context);
+  // long tasks are not kept in the timeline unless observed from the start: an observer installed before any page script
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    try {
+      new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch { /* no long task timing in this browser */ }
+  });
   const page = await context.newPage();
   if (phone) {
     const cdp = await context.newCDPSession(page);
@@ -802,9 +813,38 @@ export async function firstTiles(browser, { phone }) {
   await page.locator('article.tile').first().waitFor({ timeout: 30000 });
   await page.waitForFunction(() => performance.getEntriesByName('afp:first-tiles').length > 0, null, { timeout: 30000 });
   const ms = await page.evaluate(() => performance.getEntriesByName('afp:first-tiles')[0].startTime);
-  const bytes = await page.evaluate(() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
-    .reduce((n, r) => n + (r.transferSize || 0), 0));
-  return { page, context, ms, bytes };
+  const timing = await page.evaluate(() => {
+    const r = x => Math.round(x);
+    const nav = performance.getEntriesByType('navigation')[0];
+    const resources = performance.getEntriesByType('resource');
+    const path = u => { const url = new URL(u); return url.pathname.replace(/^\/app\//, '') + (url.search ? '?…' : ''); };
+    const feed = resources.find(e => /\/api\/v1\/feed\?sort=activity&limit=20$/.test(e.name));
+    return {
+      bytes: resources.concat([nav]).reduce((n, e) => n + (e.transferSize || 0), 0),
+      navigation: {
+        requestStart: r(nav.requestStart), responseStart: r(nav.responseStart), responseEnd: r(nav.responseEnd),
+        domInteractive: r(nav.domInteractive), domContentLoaded: r(nav.domContentLoadedEventEnd), htmlBytes: nav.transferSize,
+      },
+      // what was asked for before the first tiles were drawn, in the order asked
+      resources: resources.filter(e => e.startTime < performance.getEntriesByName('afp:first-tiles')[0].startTime)
+        .map(e => `${path(e.name)} ${r(e.startTime)}→${r(e.responseEnd)} (wait ${r(e.responseStart - e.requestStart)}, ${e.transferSize} B)`),
+      feedRequest: feed ? { start: r(feed.startTime), firstByte: r(feed.responseStart), end: r(feed.responseEnd), bytes: feed.transferSize } : null,
+      marks: Object.fromEntries(performance.getEntriesByType('mark').filter(m => m.name.startsWith('afp:')).map(m => [m.name, r(m.startTime)])),
+      longTasks: window.__longTasks || [],
+    };
+  });
+  return { page, context, ms, bytes: timing.bytes, timing };
+}
+
+/** Prints one profile's breakdown as MEASURE lines. */
+export function printBreakdown(label, run) {
+  const t = run.timing;
+  console.log(`MEASURE ${label}: first tiles ${run.ms.toFixed(0)} ms after navigation start, ${t.bytes} bytes transferred`);
+  console.log(`MEASURE ${label} navigation: ${JSON.stringify(t.navigation)}`);
+  console.log(`MEASURE ${label} feed request: ${JSON.stringify(t.feedRequest)}`);
+  console.log(`MEASURE ${label} marks: ${JSON.stringify(t.marks)}`);
+  console.log(`MEASURE ${label} long tasks [start, duration]: ${JSON.stringify(t.longTasks)}`);
+  for (const line of t.resources) console.log(`MEASURE ${label} resource: ${line}`);
 }
 
 /** The README's picture: the desktop and the phone screenshots side by side, as one PNG. */

@@ -156,6 +156,7 @@ export class FeedView {
       if (url === FIRST_PAGE) window.afpFirstPage = null;
       this.arrivedWhileLoading = [];
       const page = (early && await early) || await api('GET', url);
+      if (!this.firstDrawn) performance.mark('afp:first-page-answer'); // read by the browser test
       if (generation !== this.generation) return;
       const arrived = this.arrivedWhileLoading || [];
       this.arrivedWhileLoading = null;

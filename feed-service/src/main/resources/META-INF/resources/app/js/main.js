@@ -70,6 +70,7 @@ function disclosure(button, panel, onOpen) {
 }
 
 function start() {
+  performance.mark('afp:script-start'); // read by the browser test: when the client's code began to run
   takeTokenFromFragment();
   $('signin-form').addEventListener('submit', e => {
     e.preventDefault();
