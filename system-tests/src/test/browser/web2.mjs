@@ -431,7 +431,7 @@ export const scenarios = {
     assert(!/\d{4}-\d{2}-\d{2}T/.test(range) && /20\d\d/.test(range), `a formatted date range: ${range}`);
   },
 
-  /** Caching: ETag + no-cache, gzip, 304 on revalidation, a favicon; chat and stats load only when opened. */
+  /** Caching: ETag + no-cache, gzip, 304 on revalidation, a favicon, the immutable bundle; chat and stats load only when opened. */
   async caching({ browser, pages }) {
     for (const path of ['/app/', '/app/js/main.js', '/app/app.css', '/app/favicon.svg']) {
       const res = await fetch(`${env('GATEWAY_URL')}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
@@ -446,6 +446,15 @@ export const scenarios = {
       const again = await fetch(`${env('GATEWAY_URL')}${path}`, { headers: { 'If-None-Match': etag } });
       assert(again.status === 304, `${path} revalidates to 304 (was ${again.status})`);
     }
+    // the page names one script, the first screen's modules joined under a content-hashed name: kept a year
+    const html = await (await fetch(`${env('GATEWAY_URL')}/app/`)).text();
+    const bundle = (html.match(/<script type="module" src="js\/(app\.[0-9a-f]{24}\.js)"><\/script>/) || [])[1];
+    assert(bundle && !html.includes('modulepreload'), 'the page names one content-hashed script');
+    const joined = await fetch(`${env('GATEWAY_URL')}/app/js/${bundle}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    console.log(`/app/js/${bundle}: ${joined.status} cache-control=${joined.headers.get('cache-control')} encoding=${joined.headers.get('content-encoding')}`);
+    assert(joined.status === 200 && joined.headers.get('cache-control') === 'public, max-age=31536000, immutable', 'the bundle is kept, immutable');
+    assert(joined.headers.get('content-encoding') === 'gzip', 'the bundle is gzipped');
+    await joined.arrayBuffer();
     const page = await openFeed(browser, env('READER_TOKEN'));
     pages.push(page);
     const requested = [];
