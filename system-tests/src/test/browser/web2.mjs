@@ -836,7 +836,7 @@ export async function firstTiles(browser, { phone }) {
       },
       // what was asked for before the first tiles were drawn, in the order asked
       resources: resources.filter(e => e.startTime < performance.getEntriesByName('afp:first-tiles')[0].startTime)
-        .map(e => `${path(e.name)} ${r(e.startTime)}→${r(e.responseEnd)} (wait ${r(e.responseStart - e.requestStart)}, ${e.transferSize} B)`),
+        .map(e => ({ path: path(e.name), start: r(e.startTime), end: r(e.responseEnd), wait: r(e.responseStart - e.requestStart), bytes: e.transferSize })),
       feedRequest: feed ? { start: r(feed.startTime), firstByte: r(feed.responseStart), end: r(feed.responseEnd), bytes: feed.transferSize } : null,
       marks: Object.fromEntries(performance.getEntriesByType('mark').filter(m => m.name.startsWith('afp:')).map(m => [m.name, r(m.startTime)])),
       longTasks: window.__longTasks || [],
@@ -853,7 +853,7 @@ export function printBreakdown(label, run) {
   console.log(`MEASURE ${label} feed request: ${JSON.stringify(t.feedRequest)}`);
   console.log(`MEASURE ${label} marks: ${JSON.stringify(t.marks)}`);
   console.log(`MEASURE ${label} long tasks [start, duration]: ${JSON.stringify(t.longTasks)}`);
-  for (const line of t.resources) console.log(`MEASURE ${label} resource: ${line}`);
+  for (const e of t.resources) console.log(`MEASURE ${label} resource: ${e.path} ${e.start}→${e.end} (wait ${e.wait}, ${e.bytes} B)`);
 }
 
 /** The README's picture: the desktop and the phone screenshots side by side, as one PNG. */

@@ -338,6 +338,7 @@ function start() {
   refreshUnread();
   stream.start();
   show('feed');
+  performance.mark('afp:script-ready'); // read by the browser test: the client is set up (the first page may still be on its way)
 }
 
 start();
