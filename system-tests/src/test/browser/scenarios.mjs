@@ -452,7 +452,8 @@ const scenarios = {
     printBreakdown('desktop, server as found, cold browser cache', desktop);
     const page = desktop.page;
     const drawn = await page.locator('article.tile').count();
-    console.log(`first page: ${drawn} tiles drawn, ${n} in the feed`);
+    const elements = await page.evaluate(() => document.querySelector('article.tile').querySelectorAll('*').length);
+    console.log(`first page: ${drawn} tiles drawn, ${n} in the feed; ${elements} elements in the first tile`);
     await page.mouse.wheel(0, 20000);
     await page.waitForFunction(d => document.querySelectorAll('article.tile').length > d, drawn, { timeout: T });
     console.log(`infinite scroll: ${await page.locator('article.tile').count()} tiles after one scroll`);
