@@ -4,7 +4,7 @@ import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
   tile, waitLive, assert, Skip, react, SHOTS,
 } from './lib.mjs';
-import { scenarios as secondEdition, following, firstTiles, sideBySide } from './web2.mjs';
+import { scenarios as secondEdition, following, firstTiles, printBreakdown, sideBySide } from './web2.mjs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
@@ -445,31 +445,52 @@ const scenarios = {
     for (let i = 0; i < 240 && await countTiles('bulk_item') < n; i++) await new Promise(r => setTimeout(r, 500));
     const stored = await countTiles('bulk_item');
     assert(stored === n, `the feed holds ${n} tiles (has ${stored})`);
+    // 1. The server as found: in a suite the services ran other scenarios before, alone they just started
+    //    (the first requests after a JVM start pay for class loading and JIT, which a user rarely meets).
     const desktop = await firstTiles(browser, { phone: false });
     pages.push(desktop.page);
+    printBreakdown('desktop, server as found, cold browser cache', desktop);
     const page = desktop.page;
-    const parts = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0];
-      const feed = performance.getEntriesByType('resource').find(r => /\/api\/v1\/feed(\?|$)/.test(r.name));
-      return {
-        html: Math.round(nav.responseEnd), domContentLoaded: Math.round(nav.domContentLoadedEventEnd),
-        feedRequestStart: feed ? Math.round(feed.startTime) : null, feedResponseEnd: feed ? Math.round(feed.responseEnd) : null,
-      };
-    });
-    console.log(`MEASURE breakdown (ms from navigation start): ${JSON.stringify(parts)}`);
     const drawn = await page.locator('article.tile').count();
-    console.log(`MEASURE first tiles drawn (desktop, cold cache): ${desktop.ms.toFixed(0)} ms after navigation start, ${drawn} tiles in the first page, ${n} in the feed, ${desktop.bytes} bytes transferred`);
+    const elements = await page.evaluate(() => document.querySelector('article.tile').querySelectorAll('*').length);
+    console.log(`first page: ${drawn} tiles drawn, ${n} in the feed; ${elements} elements in the first tile`);
     await page.mouse.wheel(0, 20000);
     await page.waitForFunction(d => document.querySelectorAll('article.tile').length > d, drawn, { timeout: T });
     console.log(`infinite scroll: ${await page.locator('article.tile').count()} tiles after one scroll`);
+    const phoneFound = await firstTiles(browser, { phone: true });
+    pages.push(phoneFound.page);
+    printBreakdown('phone, server as found, cold browser cache', phoneFound);
+    // 2. A warm server, as a user of a running service meets it: three whole page loads first (page,
+    //    scripts, feed, counts, stream), then each profile measured again from a cold browser cache.
+    for (let i = 0; i < 3; i++) {
+      const warm = await firstTiles(browser, { phone: false });
+      await warm.context.close();
+    }
+    const desktopWarm = await firstTiles(browser, { phone: false });
+    pages.push(desktopWarm.page);
+    printBreakdown('desktop, warm server, cold browser cache', desktopWarm);
     const phone = await firstTiles(browser, { phone: true });
     pages.push(phone.page);
-    console.log(`MEASURE first tiles drawn (phone: 4x CPU slowdown, 1.6 Mbps, 150 ms RTT, cold cache): ${phone.ms.toFixed(0)} ms, ${phone.bytes} bytes transferred`);
+    printBreakdown('phone (4x CPU slowdown, 1.6 Mbps, 150 ms RTT), warm server, cold browser cache', phone);
+    console.log(`MEASURE first tiles, desktop: ${desktop.ms.toFixed(0)} ms server as found, ${desktopWarm.ms.toFixed(0)} ms warm server (target 300 ms)`);
+    console.log(`MEASURE first tiles, phone: ${phoneFound.ms.toFixed(0)} ms server as found, ${phone.ms.toFixed(0)} ms warm server (target 1 s)`);
     const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
     console.log(`MEASURE load average while measuring: ${load}`);
+    // what makes the first tiles fast, whatever the machine's load: the first screen is one script,
+    // and the first page is asked for before it has arrived (the inline script, not the script's code)
+    for (const [label, run] of [['desktop', desktopWarm], ['phone', phone]]) {
+      const t = run.timing;
+      const scripts = t.resources.filter(e => /^js\/.*\.js$/.test(e.path));
+      assert(scripts.length === 1 && /^js\/app\.[0-9a-f]{24}\.js$/.test(scripts[0].path),
+        `${label}: one script before the first tiles, the bundle: ${JSON.stringify(scripts.map(e => e.path))}`);
+      assert(t.feedRequest && t.feedRequest.start < scripts[0].end,
+        `${label}: the first page is asked for before the script has arrived: ${JSON.stringify(t.feedRequest)} ${JSON.stringify(scripts[0])}`);
+    }
     // targets 300 ms and 1 s on a quiet machine; asserted with room for a machine shared by many builds
-    assert(desktop.ms < 3000, `desktop first tiles in ${desktop.ms.toFixed(0)} ms (target 300 ms)`);
-    assert(phone.ms < 6000, `phone first tiles in ${phone.ms.toFixed(0)} ms (target 1 s)`);
+    assert(desktop.ms < 3000, `desktop first tiles in ${desktop.ms.toFixed(0)} ms, server as found (target 300 ms)`);
+    assert(desktopWarm.ms < 3000, `desktop first tiles in ${desktopWarm.ms.toFixed(0)} ms, warm server (target 300 ms)`);
+    assert(phoneFound.ms < 6000, `phone first tiles in ${phoneFound.ms.toFixed(0)} ms, server as found (target 1 s)`);
+    assert(phone.ms < 6000, `phone first tiles in ${phone.ms.toFixed(0)} ms, warm server (target 1 s)`);
   },
 };
 

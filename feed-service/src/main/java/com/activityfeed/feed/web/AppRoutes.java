@@ -7,11 +7,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -29,11 +31,19 @@ import java.util.zip.GZIPOutputStream;
  * at once: every answer carries a strong ETag (a hash of the content) and {@code Cache-Control:
  * no-cache}, so the browser revalidates (a 304 without a body when nothing changed) instead of
  * running yesterday's scripts against today's page. Text files are gzipped once, in memory.
+ *
+ * <p>The page itself names one script, the first screen's modules joined into {@code
+ * js/app.<hash>.js} ({@link ClientBundle}), made from the modules on first use: a name that changes
+ * with its content, so it is served {@code immutable} for a year. Modules loaded later (chat,
+ * stats) import from it. Every module is still served as it is under its own name.
  */
 @ApplicationScoped
 public class AppRoutes {
+    private static final Logger LOG = Logger.getLogger(AppRoutes.class);
     private static final String ROOT = "META-INF/resources";
     private static final Pattern SAFE = Pattern.compile("^/app/[A-Za-z0-9_./-]*$");
+    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    private static final String JS = "/app/js/";
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",
@@ -43,11 +53,12 @@ public class AppRoutes {
             "ico", "image/x-icon",
             "json", "application/json");
 
-    /** One file of the client, read once: its bytes, gzipped bytes (when worth it) and ETag. */
-    record Asset(String contentType, Buffer plain, Buffer gzipped, String etag) {
+    /** One file of the client, read once: its bytes, gzipped bytes (when worth it), ETag and caching. */
+    record Asset(String contentType, Buffer plain, Buffer gzipped, String etag, String cacheControl) {
     }
 
     private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
+    private volatile Optional<ClientBundle> bundle;
 
     void install(@Observes Router router) {
         router.get("/app").order(Integer.MIN_VALUE).handler(ctx -> {
@@ -72,14 +83,14 @@ public class AppRoutes {
             return;
         }
         String file = path.endsWith("/") ? path + "index.html" : path;
-        Optional<Asset> asset = assets.computeIfAbsent(file, AppRoutes::load);
+        Optional<Asset> asset = assets.computeIfAbsent(file, this::asset);
         if (asset.isEmpty()) {
             ctx.next();
             return;
         }
         Asset a = asset.get();
         var response = ctx.response()
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .putHeader(HttpHeaders.CACHE_CONTROL, a.cacheControl())
                 .putHeader(HttpHeaders.ETAG, a.etag())
                 .putHeader(HttpHeaders.VARY, "Accept-Encoding")
                 .putHeader("X-Content-Type-Options", "nosniff");
@@ -103,27 +114,75 @@ public class AppRoutes {
         }
     }
 
+    /** The file at {@code path} as served: the page names the bundle, later modules import from it. */
+    private Optional<Asset> asset(String path) {
+        Optional<ClientBundle> joined = bundle();
+        if (joined.isPresent()) {
+            ClientBundle b = joined.get();
+            if (path.equals(JS + b.name())) {
+                return Optional.of(asset(path, b.code().getBytes(StandardCharsets.UTF_8), IMMUTABLE));
+            }
+            if (path.equals("/app/index.html")) {
+                return read(path).map(html -> asset(path, b.linkPage(new String(html, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), "no-cache"));
+            }
+            if (path.startsWith(JS) && path.endsWith(".js") && path.indexOf('/', JS.length()) < 0 && !b.modules().contains(path.substring(JS.length()))) {
+                return read(path).map(js -> asset(path, b.linkLazy(new String(js, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), "no-cache"));
+            }
+        }
+        return load(path);
+    }
+
+    /** The bundle, made once; when the modules cannot be joined the page names them one by one, as in the sources. */
+    private Optional<ClientBundle> bundle() {
+        Optional<ClientBundle> made = bundle;
+        if (made == null) {
+            synchronized (this) {
+                made = bundle;
+                if (made == null) {
+                    try {
+                        made = Optional.of(ClientBundle.make(file -> read(JS + file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null)));
+                        LOG.infof("web client: %s joins %s", made.get().name(), made.get().modules());
+                    } catch (IllegalStateException e) {
+                        LOG.errorf("web client: the first screen's modules cannot be joined, the page loads them one by one: %s", e.getMessage());
+                        made = Optional.empty();
+                    }
+                    bundle = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    /** A file of the client as it is, revalidated on every use. */
     static Optional<Asset> load(String path) {
+        return read(path).map(bytes -> asset(path, bytes, "no-cache"));
+    }
+
+    private static Optional<byte[]> read(String path) {
         String name = ROOT + path;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         try (InputStream in = loader.getResourceAsStream(name)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            byte[] bytes = in.readAllBytes();
-            String ext = path.substring(path.lastIndexOf('.') + 1);
-            String type = TYPES.getOrDefault(ext, "application/octet-stream");
-            Buffer gzipped = null;
-            if (type.startsWith("text/") || type.startsWith("image/svg") || type.startsWith("application/json")) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+
+    private static Asset asset(String path, byte[] bytes, String cacheControl) {
+        String ext = path.substring(path.lastIndexOf('.') + 1);
+        String type = TYPES.getOrDefault(ext, "application/octet-stream");
+        Buffer gzipped = null;
+        if (type.startsWith("text/") || type.startsWith("image/svg") || type.startsWith("application/json")) {
+            try {
                 byte[] packed = gzip(bytes);
                 if (packed.length < bytes.length) {
                     gzipped = Buffer.buffer(packed);
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot gzip " + path, e);
             }
-            return Optional.of(new Asset(type, Buffer.buffer(bytes), gzipped, etag(bytes)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + name, e);
         }
+        return new Asset(type, Buffer.buffer(bytes), gzipped, etag(bytes), cacheControl);
     }
 
     private static String etag(byte[] bytes) {

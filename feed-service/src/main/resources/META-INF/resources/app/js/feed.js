@@ -1,7 +1,6 @@
 import { api, query, ApiError } from './api.js';
 import { h, clear, toast } from './dom.js';
 import { renderTile, compareTiles, reactionLabel } from './tiles.js';
-import { FIRST_PAGE } from './boot.js';
 import { names } from './names.js';
 
 const PAGE = 20;
@@ -151,11 +150,13 @@ export class FeedView {
     this.list.setAttribute('aria-busy', 'true');
     try {
       const url = `/api/v1/feed${query(this.params())}`;
-      // the first page may be on its way already (boot.js); errors are left to the normal request
-      const early = url === FIRST_PAGE ? window.afpFirstPage : null;
-      if (url === FIRST_PAGE) window.afpFirstPage = null;
+      // the first page may be on its way already (the inline script in index.html): taken once;
+      // a failed early answer (null) is asked again here, so errors are handled as for any page
+      const early = window.afpFirstPage && window.afpFirstPage.url === url ? window.afpFirstPage.answer : null;
+      if (early) window.afpFirstPage = null;
       this.arrivedWhileLoading = [];
       const page = (early && await early) || await api('GET', url);
+      if (!this.firstDrawn) performance.mark('afp:first-page-answer'); // read by the browser test
       if (generation !== this.generation) return;
       const arrived = this.arrivedWhileLoading || [];
       this.arrivedWhileLoading = null;

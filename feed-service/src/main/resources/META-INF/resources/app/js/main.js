@@ -70,6 +70,7 @@ function disclosure(button, panel, onOpen) {
 }
 
 function start() {
+  performance.mark('afp:script-start'); // read by the browser test: when the client's code began to run
   takeTokenFromFragment();
   $('signin-form').addEventListener('submit', e => {
     e.preventDefault();
@@ -290,13 +291,20 @@ function start() {
   };
   for (const tab of document.querySelectorAll('[data-view]')) tab.addEventListener('click', () => show(tab.dataset.view));
 
+  let connectedOnce = false;
   const status = $('live-status');
   const retry = $('retry-now');
   stream = new LiveStream({
     onEvent: (type, data) => {
       if (type === 'feed.unread') { setUnread(data); refreshFollowingUnread(); }
       if (type === 'feed.snapshot-required') { feed.reload(); refreshUnread(); return; }
-      if (type === 'feed.connected') { refreshUnread(); return; }
+      if (type === 'feed.connected') {
+        refreshUnread();
+        // The first page is asked for before the scripts load, the stream only once they ran: what
+        // came in between is on neither, so the first connection merges the first page again.
+        if (!connectedOnce) { connectedOnce = true; feed.poll(); }
+        return;
+      }
       if (data && data.comment) names.learnPerson(data.comment.authorId, data.comment.authorName);
       // the reader's own reaction or comment came back: the participating follow (SPEC §4a) was
       // committed with it, in the same transaction, so the list is read again now
@@ -337,6 +345,7 @@ function start() {
   refreshUnread();
   stream.start();
   show('feed');
+  performance.mark('afp:script-ready'); // read by the browser test: the client is set up (the first page may still be on its way)
 }
 
 start();

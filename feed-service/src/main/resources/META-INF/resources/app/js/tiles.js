@@ -195,24 +195,26 @@ export function renderTile(tile, { expanded, me, actions, pickerOpen, followOpen
       h('span', { class: 'n', hidden: !tile.commentCount }, String(tile.commentCount || 0))),
       h('span', { class: 'react-wrap' },
         h('button', {
-          type: 'button', class: 'ghost react', 'aria-expanded': String(!!pickerOpen), 'aria-controls': pickerId,
+          type: 'button', class: 'ghost react', 'aria-expanded': String(!!pickerOpen), 'aria-controls': pickerOpen ? pickerId : null,
           disabled: own, title: own ? 'You cannot react to your own activity' : 'React',
           onclick: () => actions.picker(tile.id),
         }, icon('smile', { size: 16 }), h('span', { class: 'sr-only' }, own ? 'React (not on your own activity)' : 'React')),
-        h('span', { class: 'picker', id: pickerId, role: 'group', 'aria-label': 'Reactions', hidden: !pickerOpen },
+        // the picker and the follow menu are built only while open (opening redraws the tile):
+        // twenty tiles on the first screen then cost about half the elements
+        pickerOpen ? h('span', { class: 'picker', id: pickerId, role: 'group', 'aria-label': 'Reactions' },
           REACTIONS.map(r => h('button', {
             type: 'button', class: `reaction${mine.has(r.type) ? ' on' : ''}`, 'aria-pressed': String(mine.has(r.type)),
             dataset: { reaction: r.type }, disabled: own, title: r.label,
             onclick: () => actions.react(tile.id, r.type),
           }, icon(r.icon, { size: 16 }), h('span', { class: 'label' }, r.label),
-          h('span', { class: 'n' }, String(reactions[r.type] || 0)))))),
+          h('span', { class: 'n' }, String(reactions[r.type] || 0))))) : null),
       h('span', { class: 'follow-wrap' },
         h('button', {
-          type: 'button', class: `ghost follow${following ? ' on' : ''}`, 'aria-expanded': String(!!followOpen), 'aria-controls': followMenuId,
+          type: 'button', class: `ghost follow${following ? ' on' : ''}`, 'aria-expanded': String(!!followOpen), 'aria-controls': followOpen ? followMenuId : null,
           title: following ? 'Following: change what you follow' : 'Follow', onclick: () => actions.followMenu(tile.id),
         }, icon('star', { size: 16 }), h('span', { class: 'sr-only' }, following ? 'Follow (you follow something here)' : 'Follow')),
-        h('ul', { class: 'follow-menu', id: followMenuId, 'aria-label': 'Follow', hidden: !followOpen },
-          targets.map(t => followItem(t, isFollowed(t), actions)))),
+        followOpen ? h('ul', { class: 'follow-menu', id: followMenuId, 'aria-label': 'Follow' },
+          targets.map(t => followItem(t, isFollowed(t), actions))) : null),
       unread ? h('button', { type: 'button', class: 'ghost mark-read', title: 'Mark as read', onclick: () => actions.read(tile.id) },
         h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'sr-only' }, 'Mark as read')) : null,
       h('time', { class: 'rel when', datetime: when, title: absolute(when) }, relative(when))),

@@ -20,12 +20,14 @@ export function absolute(iso) {
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+let dateFormat = null; // made when Stats first needs it, not while the first screen loads
 
 /** A date in the reader's own time zone ("Nov 20, 2026"). */
 export function day(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : dateFormat.format(date);
+  if (Number.isNaN(date.getTime())) return '';
+  dateFormat = dateFormat || new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+  return dateFormat.format(date);
 }
 
 /** Relative times go stale ("just now" a minute later): every 30 s each <time class="rel"> is redrawn. */
