@@ -24,8 +24,10 @@ public final class HopHistograms {
     public static final List<String> ORDER = List.of("post_to_ack", "append_to_consumed", "consumed_to_committed",
             "committed_to_published", "published_to_fanout", "fanout_to_written");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // the labels end at the first '}': a bucket line may carry a trace exemplar after the count
+    // ("... 1234 # {trace_id=\"..\"} 0.671 ..."), whose value must not be read as the count
     private static final Pattern BUCKET = Pattern.compile(
-            "^pipeline_hop_latency_seconds_bucket\\{(.*)} ([0-9.eE+-]+|NaN)");
+            "^pipeline_hop_latency_seconds_bucket\\{([^}]*)} ([0-9.eE+-]+|NaN)");
     private static final Pattern HOP = Pattern.compile("hop=\"([^\"]+)\"");
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 

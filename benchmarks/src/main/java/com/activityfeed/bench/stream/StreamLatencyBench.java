@@ -62,6 +62,16 @@ public final class StreamLatencyBench {
                 System.out.printf("P2: %d single-event POSTs/s, open loop; warm-up %d events at %d/s   [%s]%n", rate,
                         warmupEvents, warmupRate, LoadAverage.now());
                 run.phase(0, warmupEvents, warmupRate);
+                int idle = Integer.getInteger("idleSeconds", 10);
+                if (idle > 0) {
+                    // what the stack costs with nothing to do: the floor under every per-event figure below
+                    CpuShares idleBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
+                    Thread.sleep(idle * 1000L);
+                    System.out.printf("  CPU by process while idle for %d s after the warm-up (one stream open, no events)   [%s]%n", idle,
+                            LoadAverage.now());
+                    System.out.print(CpuShares.snapshot(stack.ingest.port(), stack.feed.port())
+                            .table(idleBefore, 0, "    ").replaceAll("\\s+[0-9.]+ ms CPU per event", ""));
+                }
                 String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
                 HopHistograms before = HopHistograms.scrape(metrics);
                 CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
