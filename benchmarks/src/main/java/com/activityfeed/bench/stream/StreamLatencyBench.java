@@ -64,10 +64,13 @@ public final class StreamLatencyBench {
                 run.phase(0, warmupEvents, warmupRate);
                 int idle = Integer.getInteger("idleSeconds", 10);
                 if (idle > 0) {
-                    // what the stack costs with nothing to do: the floor under every per-event figure below
+                    // what the stack costs with nothing to do: the floor under every per-event figure below;
+                    // after as long again to settle, since the warm-up's last work (commits, relays,
+                    // notices, the compiler's queue) goes on for a few seconds after its last delivery
+                    Thread.sleep(idle * 1000L);
                     CpuShares idleBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                     Thread.sleep(idle * 1000L);
-                    System.out.printf("  CPU by process while idle for %d s after the warm-up (one stream open, no events)   [%s]%n", idle,
+                    System.out.printf("  CPU by process while idle for %d s, as long again after the warm-up (one stream open, no events)   [%s]%n", idle,
                             LoadAverage.now());
                     System.out.print(CpuShares.snapshot(stack.ingest.port(), stack.feed.port())
                             .table(idleBefore, 0, "    ").replaceAll("\\s+[0-9.]+ ms CPU per event", ""));
