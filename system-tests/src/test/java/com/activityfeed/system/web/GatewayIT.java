@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +29,7 @@ class GatewayIT {
     }
 
     @Test
-    void appRedirectsToItsIndexWhichIsServedWithItsModules() throws Exception {
+    void appRedirectsToItsIndexWhichIsServedWithItsBundle() throws Exception {
         HttpResponse<String> bare = get("/app", null);
         assertThat(bare.statusCode()).isEqualTo(301);
         assertThat(bare.headers().firstValue("Location")).hasValue("/app/");
@@ -35,8 +37,15 @@ class GatewayIT {
         HttpResponse<String> index = get("/app/", null);
         assertThat(index.statusCode()).isEqualTo(200);
         assertThat(index.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-        assertThat(index.body()).contains("<script type=\"module\" src=\"js/main.js\">");
+        // the service serves the first screen as one content-hashed bundle (web.ClientBundle)
+        Matcher bundle = Pattern.compile("<script type=\"module\" src=\"(js/app\\.[0-9a-f]+\\.js)\">")
+                .matcher(index.body());
+        assertThat(bundle.find()).as(index.body()).isTrue();
 
+        HttpResponse<String> script = get("/app/" + bundle.group(1), null);
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("javascript"));
+        // the modules stay reachable on their own (chat and stats import from the bundle, the source is plain modules)
         HttpResponse<String> module = get("/app/js/main.js", null);
         assertThat(module.statusCode()).isEqualTo(200);
         assertThat(module.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("javascript"));
