@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -86,22 +87,13 @@ final class BenchStack implements AutoCloseable {
         return lines.toString();
     }
 
-    /** The feed process's used heap after a full GC (jcmd), in bytes. */
+    /** The feed process's used heap after two full GCs (jcmd), in bytes. */
     long feedHeapAfterGc() throws Exception {
-        long pid = ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .filter(p -> p.info().commandLine().map(c -> c.contains("-Dquarkus.http.port=" + feed.port() + " ")
-                        && c.contains("feed-service")).orElse(false))
-                .findFirst().orElseThrow(() -> new IllegalStateException("feed process not found")).pid();
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        long pid = feedPid();
         for (int i = 0; i < 2; i++) {
-            Process gc = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start();
-            gc.getInputStream().readAllBytes();
-            gc.waitFor(60, TimeUnit.SECONDS);
+            jcmd(pid, "GC.run");
         }
-        Process heap = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-        String info = new String(heap.getInputStream().readAllBytes());
-        heap.waitFor(60, TimeUnit.SECONDS);
+        String info = jcmd(pid, "GC.heap_info");
         // "PSYoungGen total 12345K, used 678K" and "ParOldGen total ..K, used ..K" (the services run ParallelGC)
         Matcher used = Pattern.compile("(PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K").matcher(info);
         long kib = 0;
@@ -112,6 +104,30 @@ final class BenchStack implements AutoCloseable {
             throw new IllegalStateException("cannot read heap use from: " + info);
         }
         return kib * 1024;
+    }
+
+    /** With {@code -Dhistogram=FILE}: the feed's live class histogram into {@code FILE + suffix}. */
+    void feedHistogram(String suffix) throws Exception {
+        String file = System.getProperty("histogram");
+        if (file != null) {
+            Files.writeString(Path.of(file + suffix), jcmd(feedPid(), "GC.class_histogram"));
+        }
+    }
+
+    private long feedPid() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("-Dquarkus.http.port=" + feed.port() + " ")
+                        && c.contains("feed-service")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("feed process not found")).pid();
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process process = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        process.waitFor(60, TimeUnit.SECONDS);
+        return output;
     }
 
     @Override

@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * One NIO selector thread opens N streams (default 15,000; distinct users of one tenant, at most
  * 256 handshakes in flight), then measures the feed's heap after a full GC against the heap before,
  * then posts events through ingest one at a time and times, per stream, POST to the event's arrival.
- * Arguments: [connections] [rounds].
+ * Arguments: [connections] [rounds]. With {@code -Dhistogram=FILE} the feed's class histogram (live objects)
+ * before and with the streams open is written to {@code FILE.before} and {@code FILE.with}, to see what a
+ * stream keeps.
  */
 public final class StreamFanoutBench {
     private static final int IN_FLIGHT = 256;
@@ -49,6 +51,7 @@ public final class StreamFanoutBench {
             String tenant = "fanout-" + UUID.randomUUID().toString().substring(0, 8);
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", stack.feed.port());
             long heapBefore = stack.feedHeapAfterGc();
+            stack.feedHistogram(".before");
 
             List<Stream> streams = new ArrayList<>(connections);
             long openStarted = System.nanoTime();
@@ -84,6 +87,7 @@ public final class StreamFanoutBench {
                 poll(selector, read, marker, 100);
             }
             long heapAfter = stack.feedHeapAfterGc();
+            stack.feedHistogram(".with");
             System.out.printf("  feed heap after GC: %.1f MiB before, %.1f MiB with %d streams: %.2f KiB per stream (target <= 10 KiB)   [%s]%n",
                     heapBefore / 1048576.0, heapAfter / 1048576.0, connected,
                     (heapAfter - heapBefore) / 1024.0 / Math.max(1, connected), LoadAverage.now());

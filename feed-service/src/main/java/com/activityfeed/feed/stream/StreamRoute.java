@@ -83,6 +83,9 @@ public class StreamRoute {
         // a ticket is checked on a worker thread; the stream is written from the request's own context
         identity.emitOn(task -> context.runOnContext(v -> task.run())).subscribe().with(
                 caller -> {
+                    // the resolved identity is all the stream needs: the deferred one, a chain of
+                    // operators each holding captured context, would otherwise live as long as the stream
+                    rc.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
                     if (caller == null || caller.isAnonymous()) {
                         unauthorized(rc, "a bearer token, a stream ticket or the stream cookie is required");
                     } else {
