@@ -70,6 +70,7 @@ public final class SystemUnderTest {
     private Map<String, String> tracing(Map<String, String> env) {
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("OTEL_TRACES_SAMPLER", "parentbased_always_on");
         env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
         return env;
     }

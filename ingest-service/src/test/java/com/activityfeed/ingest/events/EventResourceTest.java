@@ -89,6 +89,24 @@ class EventResourceTest {
     }
 
     @Test
+    void withoutACallersTraceTheRecordCarriesATraceIdThatIsNotRecorded() {
+        // the default sampler (parentbased_always_off, docs/operations.md §6a) records nothing, but
+        // the trace context is still made and propagated, so log lines of every service share its id
+        String tenant = tenant();
+        try (RawTopic raw = new RawTopic()) {
+            String id = post(TestTokens.ingest(tenant), "{\"type\":\"badge_earned\"}")
+                    .then().statusCode(202).extract().path("events[0].id");
+            await().atMost(Duration.ofSeconds(20)).until(() -> raw.poll().stream().anyMatch(r -> r.value().contains(id)));
+            ConsumerRecord<String, String> record = raw.poll().stream().filter(r -> r.value().contains(id)).findFirst().orElseThrow();
+            String traceparent = new String(record.headers().lastHeader(Topics.HEADER_TRACEPARENT).value(),
+                    StandardCharsets.US_ASCII);
+            // trace flags with the sampled bit (0x01) clear; the SDK may set others (0x02: random trace id)
+            assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f][02468ace]")
+                    .doesNotStartWith("00-00000000000000000000000000000000");
+        }
+    }
+
+    @Test
     void batchOf500IsAcceptedInOrderAnd501IsRejected() {
         String tenant = tenant();
         Response ok = post(TestTokens.ingest(tenant), batch(500, tenant));
