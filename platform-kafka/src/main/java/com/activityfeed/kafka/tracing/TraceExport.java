@@ -42,16 +42,19 @@ public class TraceExport {
     void report(@Observes StartupEvent started, Config config, OpenTelemetry openTelemetry) {
         boolean records = openTelemetry.getTracer(TraceExport.class.getName()).spanBuilder("sampler probe")
                 .setNoParent().startSpan().isRecording();
+        boolean httpSpans = config.getOptionalValue(HttpTracingDefault.HTTP_SPANS, Boolean.class).orElse(true);
         config.getOptionalValue(ENDPOINT, String.class).filter(e -> !e.isBlank()).ifPresentOrElse(endpoint -> {
             if (records) {
-                LOG.infof("tracing: spans are recorded and exported to %s", endpoint);
+                LOG.infof("tracing: spans are recorded and exported to %s%s", endpoint,
+                        httpSpans ? "" : " (no HTTP server spans: quarkus.otel.instrument.vertx-http=false)");
             } else {
                 LOG.warnf("tracing: spans go to %s, but the sampler records no trace that starts here: set "
                         + "OTEL_TRACES_SAMPLER=parentbased_always_on (or parentbased_traceidratio with "
                         + "OTEL_TRACES_SAMPLER_ARG) to record them", endpoint);
             }
-        }, () -> LOG.infof("tracing: no OTLP endpoint set: trace ids are propagated and logged, no span is %s",
-                records ? "exported (they are recorded and dropped: OTEL_TRACES_SAMPLER records them)" : "recorded"));
+        }, () -> LOG.infof("tracing: no OTLP endpoint set: trace ids are propagated and logged, no span is %s; "
+                + "HTTP server spans %s", records ? "exported (they are recorded and dropped: OTEL_TRACES_SAMPLER records them)"
+                : "recorded", httpSpans ? "on" : "off (a request's log lines carry a trace id only once it reaches Kafka)"));
     }
 
     @Produces
