@@ -121,6 +121,53 @@ const scenarios = {
     await page.locator('.new-pill').waitFor({ state: 'hidden', timeout: T });
   },
 
+  /**
+   * The first connection reads the first page again (what came between the page and the stream);
+   * tiles it brings unchanged keep their elements, so nothing under the reader's pointer or focus
+   * is replaced.
+   */
+  async remerge({ browser, pages }) {
+    await requireStream(env('READER_TOKEN'));
+    const title = unique('Drawn once');
+    // a type of its own, so a run repeated within the grouping window draws a single tile again
+    await postEvents([event(title, { type: `drawn_${randomUUID().slice(0, 8)}` })]);
+    for (let i = 0; i < 100; i++) {
+      const feed = await http('GET', '/api/v1/feed', env('READER_TOKEN'));
+      if (feed.status === 200 && feed.text.includes(title)) break;
+      await new Promise(r => setTimeout(r, 200));
+    }
+    // the second read of the feed's first page waits until the drawn tiles are marked
+    let release;
+    const held = new Promise(r => { release = r; });
+    let reads = 0;
+    let reread = null;
+    const page = await openFeed(browser, env('READER_TOKEN'), {
+      before: p => p.route(url => new URL(url).pathname === '/api/v1/feed', async route => {
+        if (++reads === 2) {
+          reread = route.request();
+          await held;
+        }
+        await route.continue();
+      }),
+    });
+    pages.push(page);
+    await tile(page, title).waitFor({ timeout: T });
+    const marked = await page.evaluate(() => {
+      const tiles = [...document.querySelectorAll('article.tile')];
+      for (const el of tiles) el.dataset.drawnOnce = 'yes';
+      return tiles.length;
+    });
+    for (let i = 0; i < 100 && !reread; i++) await new Promise(r => setTimeout(r, 100));
+    assert(reread, 'the first connection read the first page again');
+    const answered = page.waitForResponse(r => r.request() === reread);
+    release();
+    await (await answered).finished();
+    await waitLive(page);
+    await page.waitForTimeout(300);
+    const kept = await page.evaluate(() => document.querySelectorAll('article.tile[data-drawn-once="yes"]').length);
+    assert(kept === marked, `every tile drawn before the re-read keeps its element (${kept} of ${marked})`);
+  },
+
   /** feed.snapshot-required: the page refetches the feed, then streams on. */
   async snapshot({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));

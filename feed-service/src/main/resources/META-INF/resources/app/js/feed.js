@@ -1,6 +1,6 @@
 import { api, query, ApiError } from './api.js';
 import { h, clear, toast } from './dom.js';
-import { renderTile, compareTiles, reactionLabel } from './tiles.js';
+import { renderTile, compareTiles, reactionLabel, followTargets } from './tiles.js';
 import { names } from './names.js';
 
 const PAGE = 20;
@@ -275,7 +275,7 @@ export class FeedView {
       expanded: this.expanded.has(tile.id),
       pickerOpen: this.pickerOpen === tile.id,
       followOpen: this.followOpen === tile.id,
-      isFollowed: target => !!this.follows && this.follows.has(target),
+      isFollowed: target => this.isFollowed(target),
       prefix: this.prefix,
       me: this.me,
       actions: {
@@ -332,9 +332,22 @@ export class FeedView {
     }
   }
 
-  /** The reader's follows changed: every tile redraws its follow control (focus stays where it was). */
+  /**
+   * The reader's follows changed: a tile whose follow control now reads otherwise redraws (focus
+   * stays where it was), and so does the one with its follow menu open; the others keep their elements.
+   */
   followsChanged() {
-    for (const id of this.tiles.keys()) this.redraw(id);
+    for (const [id, tile] of this.tiles) {
+      const el = this.element(id);
+      const button = el && el.querySelector('.follow');
+      if (!button) continue;
+      const following = followTargets(tile).some(t => this.isFollowed(t));
+      if (id === this.followOpen || following !== button.classList.contains('on')) this.redraw(id);
+    }
+  }
+
+  isFollowed(target) {
+    return !!this.follows && this.follows.has(target);
   }
 
   redraw(id, focusSelector) {
@@ -378,6 +391,9 @@ export class FeedView {
       if (!('myReactions' in tile)) merged.myReactions = known.myReactions;
       if (!('read' in tile)) merged.read = grew ? false : known.read;
       if (this.pending.has(id)) { this.pending.set(id, merged); return; }
+      // a page read again (the first connection, polling) brings mostly what is drawn already:
+      // redrawing it would replace the element under the reader's pointer, focus or selection
+      if (JSON.stringify(merged) === JSON.stringify(known)) return;
       this.tiles.set(id, merged);
       const moved = compareTiles(merged, known) !== 0;
       if (moved && live && window.scrollY > 200) {

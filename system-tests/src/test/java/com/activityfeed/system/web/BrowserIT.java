@@ -43,7 +43,7 @@ class BrowserIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"demo-tiles", "token-paste", "live", "pill", "snapshot", "reconnect", "fold",
+    @ValueSource(strings = {"demo-tiles", "token-paste", "live", "pill", "remerge", "snapshot", "reconnect", "fold",
             "expiry", "reactions", "reaction-refused", "reaction-rate-limit", "comments", "mark-all-read", "xss",
             "chat", "stats", "first-tiles-1000",
             // the second edition (issue 17)
