@@ -1,6 +1,6 @@
 package com.activityfeed.feed.changes;
 
-import com.activityfeed.feed.sql.SqlArrays;
+import com.activityfeed.feed.sql.BatchWrites;
 import com.activityfeed.kafka.tracing.KafkaTracing;
 import com.activityfeed.kafka.outbox.OutboxRelay;
 import com.activityfeed.messages.FeedChange;
@@ -25,8 +25,8 @@ import java.util.function.LongFunction;
  * The one owner of a tenant's change log (SPEC §1). Every writer that changes what a client sees
  * {@linkplain #lock locks} the tenant first: the {@code tenant_seq} row, held until commit, serialises
  * the tenant's writers, so sequence order is commit order and a fold, a reaction and an expiry of
- * the same tenant never interleave. The lock hands out the numbers; changes are written with one
- * sequence update and one statement for log and outbox rows, and the relay is woken right after
+ * the same tenant never interleave. The lock hands out the numbers; changes are written as one
+ * batch (the sequence update, the log and outbox rows), and the relay is woken right after
  * commit to publish them to {@code feed.changes}. Reads for resume live here too.
  *
  * <p>Each outbox row keeps the W3C trace context of the work that caused the change (the entry's
@@ -38,9 +38,12 @@ public class TenantLog {
     private final TransactionSynchronizationRegistry transactions;
     private final OutboxRelay relay;
 
-    public TenantLog(TransactionSynchronizationRegistry transactions, OutboxRelay relay) {
+    private final BatchWrites writes;
+
+    public TenantLog(TransactionSynchronizationRegistry transactions, OutboxRelay relay, BatchWrites writes) {
         this.transactions = transactions;
         this.relay = relay;
+        this.writes = writes;
     }
 
     /**
@@ -121,8 +124,8 @@ public class TenantLog {
         }
 
         /**
-         * Writes the queued changes: the new last number, the log rows and their outbox rows in one
-         * statement, and wakes the relay once the transaction commits.
+         * Writes the queued changes: the new last number, the log rows and their outbox rows as one
+         * batch ({@link BatchWrites}), and wakes the relay once the transaction commits.
          */
         public List<FeedChange> flush() throws SQLException {
             if (queued.isEmpty()) {
@@ -132,56 +135,39 @@ public class TenantLog {
             long first = last - n + 1;
             Instant at = Instant.now();
             List<FeedChange> changes = new ArrayList<>(n);
-            Long[] seqs = new Long[n];
-            String[] events = new String[n];
-            UUID[] tileIds = new UUID[n];
-            String[] types = new String[n];
-            String[] messages = new String[n];
-            String[] traces = new String[n];
+            List<ChangeRecords.Change> log = new ArrayList<>(n);
+            List<ChangeRecords.Outbox> outbox = new ArrayList<>(n);
             String current = null;
             boolean currentRead = false;
-            for (int i = 0; i < n; i++) {
-                Entry entry = queued.get(i);
-                FeedChange change = new FeedChange(FeedChange.VERSION, tenant, first + i, null, entry.event(),
-                        entry.tileId(), entry.tile(), entry.foldedTileIds(), entry.types(), at, entry.sourceAt(),
-                        entry.data());
+            for (Entry entry : queued) {
+                FeedChange change = new FeedChange(FeedChange.VERSION, tenant, first + changes.size(), null,
+                        entry.event(), entry.tileId(), entry.tile(), entry.foldedTileIds(), entry.types(), at,
+                        entry.sourceAt(), entry.data());
                 changes.add(change);
-                seqs[i] = change.seq();
-                events[i] = change.event();
-                tileIds[i] = change.tileId();
-                types[i] = SqlArrays.literal(change.types());
-                messages[i] = MessageCodec.write(change);
-                if (entry.traceparent() != null) {
-                    traces[i] = entry.traceparent();
-                } else {
+                ChangeRecords.Change row = new ChangeRecords.Change();
+                row.tenantId = tenant;
+                row.seq = change.seq();
+                row.event = change.event();
+                row.tileId = change.tileId();
+                row.types = change.types().toArray(String[]::new);
+                row.message = MessageCodec.write(change);
+                log.add(row);
+                String trace = entry.traceparent();
+                if (trace == null) {
                     if (!currentRead) {
                         current = KafkaTracing.traceparent(Span.current().getSpanContext());
                         currentRead = true;
                     }
-                    traces[i] = current;
+                    trace = current;
                 }
+                outbox.add(new ChangeRecords.Outbox(tenant, change.seq(), trace));
             }
-            try (PreparedStatement ps = connection.prepareStatement("""
-                    WITH seq AS (UPDATE tenant_seq SET last_seq = ? WHERE tenant_id = ?),
-                    log AS (INSERT INTO change_log (tenant_id, seq, event, tile_id, types, message)
-                            SELECT ?, u.seq, u.event, u.tile_id, u.types::text[], u.message
-                            FROM unnest(?::bigint[], ?::text[], ?::uuid[], ?::text[], ?::text[])
-                                 AS u(seq, event, tile_id, types, message))
-                    INSERT INTO change_outbox (tenant_id, seq, traceparent)
-                    SELECT ?, u.seq, u.traceparent FROM unnest(?::bigint[], ?::text[]) AS u(seq, traceparent)""")) {
-                ps.setLong(1, last);
-                ps.setString(2, tenant);
-                ps.setString(3, tenant);
-                ps.setArray(4, connection.createArrayOf("bigint", seqs));
-                ps.setArray(5, connection.createArrayOf("text", events));
-                ps.setArray(6, connection.createArrayOf("uuid", tileIds));
-                ps.setArray(7, connection.createArrayOf("text", types));
-                ps.setArray(8, connection.createArrayOf("text", messages));
-                ps.setString(9, tenant);
-                ps.setArray(10, connection.createArrayOf("bigint", seqs));
-                ps.setArray(11, connection.createArrayOf("text", traces));
-                ps.executeUpdate();
-            }
+            ChangeRecords.TenantSeq seq = new ChangeRecords.TenantSeq(tenant, last);
+            writes.on(connection, session -> {
+                session.update(seq);
+                session.insertMultiple(log);
+                session.insertMultiple(outbox);
+            });
             queued.clear();
             relay.wakeAfterCommit(transactions);
             return changes;

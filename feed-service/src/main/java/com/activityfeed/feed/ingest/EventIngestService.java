@@ -2,6 +2,7 @@ package com.activityfeed.feed.ingest;
 
 import com.activityfeed.feed.catalog.TypeCatalog;
 import com.activityfeed.feed.changes.TenantLog;
+import com.activityfeed.feed.events.EventWriter;
 import com.activityfeed.feed.grouping.WindowRepository;
 import com.activityfeed.feed.tiles.TileBuilder;
 import com.activityfeed.feed.tiles.TileSocialStore;
@@ -32,9 +33,9 @@ public class EventIngestService {
     private final GroupingPass.Tools tools;
 
     public EventIngestService(AgroalDataSource dataSource, TenantLog tenantLog, TypeCatalog catalog, TileBuilder builder,
-                              WindowRepository windows, TileStore tiles, TileSocialStore social) {
+                              WindowRepository windows, TileStore tiles, TileSocialStore social, EventWriter events) {
         this.dataSource = dataSource;
-        this.tools = new GroupingPass.Tools(tenantLog, catalog, builder, windows, tiles, social);
+        this.tools = new GroupingPass.Tools(tenantLog, catalog, builder, windows, tiles, social, events);
     }
 
     /** Stores and groups {@code events} (in log order); returns how many were new. */

@@ -2,7 +2,8 @@ package com.activityfeed.feed.ingest;
 
 import com.activityfeed.feed.catalog.TypeCatalog;
 import com.activityfeed.feed.changes.TenantLog;
-import com.activityfeed.feed.sql.SqlArrays;
+import com.activityfeed.feed.events.EventWriter;
+import com.activityfeed.feed.events.StoredEvent;
 import com.activityfeed.feed.grouping.Decision;
 import com.activityfeed.feed.grouping.EventFacts;
 import com.activityfeed.feed.grouping.GroupingEngine;
@@ -25,7 +26,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,7 +67,7 @@ final class GroupingPass {
 
     /** What a pass works with: the same beans for every pass. */
     record Tools(TenantLog tenantLog, TypeCatalog catalog, TileBuilder builder, WindowRepository windows,
-                 TileStore tiles, TileSocialStore social) {
+                 TileStore tiles, TileSocialStore social, EventWriter events) {
     }
 
     /** @param traces event id -> trace context of the event's processing span (empty: none) */
@@ -122,79 +122,16 @@ final class GroupingPass {
     }
 
     /**
-     * Inserts the new events with the tile each ended in, in arrival order, as one statement (the
-     * tenant's log lock keeps another writer of the tenant out meanwhile; the conflict clause is a
-     * second line of defence against a redelivery, never the normal path).
+     * Stores the new events with the tile each ended in, in arrival order, as one batch (the tenant's
+     * log lock keeps another writer of the tenant out meanwhile, and {@link #notYetStored} left out
+     * what is stored already).
      */
-    private void insertFresh() throws SQLException {
-        if (fresh.isEmpty()) {
-            return;
-        }
-        int n = fresh.size();
-        UUID[] ids = new UUID[n];
-        String[] types = new String[n];
-        String[] sources = new String[n];
-        String[] priorities = new String[n];
-        String[] actorIds = new String[n];
-        String[] actorNames = new String[n];
-        String[] entityTypes = new String[n];
-        String[] entityIds = new String[n];
-        String[] entityNames = new String[n];
-        String[] tags = new String[n];
-        Timestamp[] occurred = new Timestamp[n];
-        Timestamp[] received = new Timestamp[n];
-        Timestamp[] expires = new Timestamp[n];
-        UUID[] tileIds = new UUID[n];
-        String[] bodies = new String[n];
-        int i = 0;
+    private void insertFresh() {
+        List<StoredEvent> rows = new ArrayList<>(fresh.size());
         for (RawEvent e : fresh.values()) {
-            ids[i] = e.id();
-            types[i] = e.type();
-            sources[i] = TileRows.source(e);
-            priorities[i] = TileRows.priority(e);
-            actorIds[i] = e.actor() == null ? null : e.actor().id();
-            actorNames[i] = e.actor() == null ? null : e.actor().name();
-            entityTypes[i] = e.entity() == null ? null : e.entity().type();
-            entityIds[i] = e.entity() == null ? null : e.entity().id();
-            entityNames[i] = e.entity() == null ? null : e.entity().name();
-            tags[i] = SqlArrays.literal(e.tags());
-            occurred[i] = Timestamp.from(e.occurredAt());
-            received[i] = Timestamp.from(e.receivedAt() == null ? e.occurredAt() : e.receivedAt());
-            expires[i] = e.expiresAt() == null ? null : Timestamp.from(e.expiresAt());
-            tileIds[i] = tileAssignments.remove(e.id());
-            bodies[i] = MessageCodec.write(e);
-            i++;
+            rows.add(StoredEvent.of(tenant, e, tileAssignments.remove(e.id())));
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO event (id, tenant_id, type, source, priority, actor_id, actor_name, entity_type,
-                                   entity_id, entity_name, tags, occurred_at, received_at, expires_at, tile_id, body)
-                SELECT u.id, ?, u.type, u.source, u.priority, u.actor_id, u.actor_name, u.entity_type, u.entity_id,
-                       u.entity_name, u.tags::text[], u.occurred_at, u.received_at, u.expires_at, u.tile_id, u.body::jsonb
-                FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::uuid[],
-                            ?::text[])
-                     WITH ORDINALITY AS u(id, type, source, priority, actor_id, actor_name, entity_type, entity_id,
-                                          entity_name, tags, occurred_at, received_at, expires_at, tile_id, body, ord)
-                ORDER BY u.ord
-                ON CONFLICT (id) DO NOTHING""")) {
-            ps.setString(1, tenant);
-            ps.setArray(2, c.createArrayOf("uuid", ids));
-            ps.setArray(3, c.createArrayOf("text", types));
-            ps.setArray(4, c.createArrayOf("text", sources));
-            ps.setArray(5, c.createArrayOf("text", priorities));
-            ps.setArray(6, c.createArrayOf("text", actorIds));
-            ps.setArray(7, c.createArrayOf("text", actorNames));
-            ps.setArray(8, c.createArrayOf("text", entityTypes));
-            ps.setArray(9, c.createArrayOf("text", entityIds));
-            ps.setArray(10, c.createArrayOf("text", entityNames));
-            ps.setArray(11, c.createArrayOf("text", tags));
-            ps.setArray(12, c.createArrayOf("timestamptz", occurred));
-            ps.setArray(13, c.createArrayOf("timestamptz", received));
-            ps.setArray(14, c.createArrayOf("timestamptz", expires));
-            ps.setArray(15, c.createArrayOf("uuid", tileIds));
-            ps.setArray(16, c.createArrayOf("text", bodies));
-            ps.executeUpdate();
-        }
+        tools.events().insert(c, rows);
     }
 
     private void groupOne(RawEvent e) throws SQLException {
