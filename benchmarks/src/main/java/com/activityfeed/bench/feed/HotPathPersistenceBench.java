@@ -171,7 +171,11 @@ public final class HotPathPersistenceBench {
                 Infra.root().resolve("benchmarks/target/service-logs"))) {
             System.out.printf("feed schema ready (%s)%n", feed.url("/"));
         }
-        String url = infra.jdbcUrl("feed");
+        // the feed's datasource sets the driver's reWriteBatchedInserts (application.properties);
+        // -Drewrite=false measures without it
+        String url = infra.jdbcUrl("feed") + (Boolean.parseBoolean(System.getProperty("rewrite", "true"))
+                ? (infra.jdbcUrl("feed").contains("?") ? "&" : "?") + "reWriteBatchedInserts=true" : "");
+        System.out.printf("JDBC URL %s%n", url);
         Configuration configuration = new Configuration().addAnnotatedClass(EventRow.class)
                 .addAnnotatedClass(TileRow.class).addAnnotatedClass(TenantSeqRow.class)
                 .addAnnotatedClass(ChangeRow.class).addAnnotatedClass(OutboxRow.class);

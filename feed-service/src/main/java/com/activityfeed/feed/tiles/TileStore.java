@@ -1,10 +1,10 @@
 package com.activityfeed.feed.tiles;
 
-import com.activityfeed.feed.sql.BatchWrites;
 import com.activityfeed.messages.MessageCodec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,18 +12,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.UUID;
 
 /** Writes and locks tile rows for the grouping and housekeeping transactions. */
 @ApplicationScoped
 public class TileStore {
-    private final BatchWrites writes;
-
-    TileStore(BatchWrites writes) {
-        this.writes = writes;
-    }
-
     public TileRow lock(Connection c, UUID id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT tenant_id, kind, type, source, priority, occurred_at, latest_at, count, tags, actor_ids,
@@ -57,11 +50,47 @@ public class TileStore {
         }
     }
 
-    /** Inserts or replaces {@code tiles} on {@code c}, in the caller's transaction, as one batch. */
-    public void upsert(Connection c, Collection<TileRow> tiles) {
-        if (!tiles.isEmpty()) {
-            List<StoredTile> rows = tiles.stream().map(StoredTile::of).toList();
-            writes.on(c, session -> session.upsertMultiple(rows));
+    /**
+     * Inserts or replaces {@code tiles} as one JDBC batch of upserts, which the driver sends as
+     * multi-row statements ({@code reWriteBatchedInserts}). Kept on JDBC by issue 16's rule:
+     * Hibernate's {@code upsertMultiple} runs an update and, where it finds no row, an insert, one
+     * row at a time: {@code HotPathPersistenceBench} measured 526 µs per tile against 122 µs.
+     * {@code tiles} must not hold one id twice (one multi-row upsert cannot touch a row twice).
+     */
+    public void upsert(Connection c, Collection<TileRow> tiles) throws SQLException {
+        if (tiles.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO tile (id, tenant_id, kind, type, source, priority, occurred_at, latest_at, count, tags,
+                                  actor_ids, entity_types, entity_ids, expires_at, content_seq, last_seq, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, latest_at = excluded.latest_at,
+                    count = excluded.count, tags = excluded.tags, actor_ids = excluded.actor_ids,
+                    entity_types = excluded.entity_types, entity_ids = excluded.entity_ids,
+                    expires_at = excluded.expires_at, content_seq = excluded.content_seq,
+                    last_seq = excluded.last_seq, body = excluded.body""")) {
+            for (TileRow t : tiles) {
+                ps.setObject(1, t.id);
+                ps.setString(2, t.tenant);
+                ps.setString(3, t.kind);
+                ps.setString(4, t.type);
+                ps.setString(5, t.source);
+                ps.setString(6, t.priority);
+                ps.setTimestamp(7, Timestamp.from(t.occurredAt));
+                ps.setTimestamp(8, Timestamp.from(t.latestAt));
+                ps.setInt(9, t.count);
+                ps.setArray(10, text(c, t.tags));
+                ps.setArray(11, text(c, t.actorIds));
+                ps.setArray(12, text(c, t.entityTypes));
+                ps.setArray(13, text(c, t.entityIds));
+                ps.setTimestamp(14, t.expiresAt == null ? null : Timestamp.from(t.expiresAt));
+                ps.setLong(15, t.contentSeq);
+                ps.setLong(16, t.lastSeq);
+                ps.setString(17, MessageCodec.write(t.body));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -73,5 +102,9 @@ public class TileStore {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             ps.executeUpdate();
         }
+    }
+
+    private static Array text(Connection c, Collection<String> values) throws SQLException {
+        return c.createArrayOf("text", values.toArray());
     }
 }
