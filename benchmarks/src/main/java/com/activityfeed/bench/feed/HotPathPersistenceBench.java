@@ -189,6 +189,16 @@ public final class HotPathPersistenceBench {
         try (SessionFactory factory = configuration.buildSessionFactory();
              Connection connection = DriverManager.getConnection(url, PostgresServer.USER, "")) {
             connection.setAutoCommit(false);
+            // -Dtile.terms-index=off|drop: how much of a tile write the GIN index over terms costs
+            String termsIndex = System.getProperty("tile.terms-index", "as-migrated");
+            if (!termsIndex.equals("as-migrated")) {
+                try (var st = connection.createStatement()) {
+                    st.execute(termsIndex.equals("drop") ? "DROP INDEX tile_terms"
+                            : "ALTER INDEX tile_terms SET (fastupdate = " + termsIndex + ")");
+                }
+                connection.commit();
+                System.out.printf("tile_terms index: %s%n", termsIndex);
+            }
             List<Kind<?>> kinds = List.of(
                     new Kind<>("event rows", HotPathPersistenceBench::rows, r -> jdbcRound(connection, r),
                             "JDBC unnest", r -> hibernateRound(factory, r, StatelessSession::insertMultiple),
