@@ -203,6 +203,34 @@ export const scenarios = {
       return el && el.querySelector('time.when').textContent !== 'just now';
     }, title, { timeout: 5000 });
     console.log(`after 31 s: "${await when.textContent()}"`);
+    // the client words relative times itself (no Intl before the first tiles): the same words as
+    // Intl.RelativeTimeFormat in English with numeric 'auto', from seconds to weeks
+    const ago = { seconds: 50, minutes: 3 * 60, hours: 100 * 60, yesterday: 26 * 3600, days: 3 * 86400, 'last week': 8 * 86400, weeks: 20 * 86400 };
+    const tag = short();
+    await postEvents(Object.entries(ago).map(([label, s]) => ({
+      type: 'clock_probe', priority: 'high', title: `Ago ${label} ${tag}`, actor: person('Ada Lovelace'),
+      occurredAt: new Date(Date.now() - s * 1000).toISOString(),
+    })));
+    await waitForFeed(env('READER_TOKEN'), `Ago weeks ${tag}`);
+    const words = await openFeed(browser, env('READER_TOKEN'), { width: 1280, height: 2400 });
+    pages.push(words);
+    for (const [label, s] of Object.entries(ago)) {
+      const time = tile(words, `Ago ${label} ${tag}`).locator('time.when');
+      await time.waitFor({ timeout: T });
+      const shown = await time.textContent();
+      // what Intl says for each moment of the last 10 s (the text was worded when the page drew it)
+      const expected = await words.evaluate(([iso]) => {
+        const units = [['week', 604800], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]];
+        const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+        return [...new Set(Array.from({ length: 11 }, (_, back) => {
+          const seconds = Math.round((Date.parse(iso) - (Date.now() - back * 1000)) / 1000);
+          const [unit, size] = units.find(([, size]) => Math.abs(seconds) >= size);
+          return format.format(Math.round(seconds / size), unit);
+        }))];
+      }, [await time.getAttribute('datetime')]);
+      console.log(`${label}: "${shown}" (Intl over the last 10 s: ${JSON.stringify(expected)})`);
+      assert(expected.includes(shown), `${s} s ago reads "${shown}", Intl.RelativeTimeFormat says ${JSON.stringify(expected)}`);
+    }
   },
 
   /** The connection state sits in the sticky header, with "Retry now"; online and a visible tab reconnect at once. */
@@ -415,7 +443,9 @@ export const scenarios = {
     pages.push(page);
     await tile(page, 'Ada Lovelace finished 11 tasks in a day').waitFor({ timeout: T });
     await tile(page, 'Grace Hopper earned Night Owl').waitFor({ timeout: T });
-    const when = tile(page, 'Night Owl').locator('time.when');
+    // the full date is the time's title, filled in the frame after the first tiles (time.js)
+    const when = tile(page, 'Night Owl').locator('time.when[title]');
+    await when.waitFor({ timeout: T });
     const [iso, shown] = [await when.getAttribute('datetime'), await when.getAttribute('title')];
     const expected = new Date(iso).toLocaleString('en-US', { timeZone: 'Pacific/Auckland' });
     console.log(`${iso} shown as "${shown}" (Auckland: ${expected})`);

@@ -40,7 +40,19 @@ const BY_NAME = [
   [/comment|💬/u, 'comment'], [/medal/u, 'medal'],
 ];
 
+const NAMES = new Map(); // (icon, type) -> icon name: every tile asks, the patterns run once per pair
+
 export function iconName(icon, type) {
+  const key = `${icon || ''}\u0000${type || ''}`;
+  let name = NAMES.get(key);
+  if (!name) {
+    name = match(icon, type);
+    NAMES.set(key, name);
+  }
+  return name;
+}
+
+function match(icon, type) {
   for (const value of [icon, type]) {
     if (!value) continue;
     const text = String(value).toLowerCase();
@@ -50,13 +62,20 @@ export function iconName(icon, type) {
   return 'bell';
 }
 
+const DRAWN = new Map(); // one element per distinct icon, cloned: a tile has five or six
+
 /** An inline SVG icon; decorative unless given a label. */
 export function icon(name, { label, size = 18, cls } = {}) {
-  const paths = PATHS[name] || PATHS.bell;
-  const el = svg('svg', {
-    viewBox: '0 0 24 24', width: size, height: size, fill: 'none', stroke: 'currentColor', 'stroke-width': '2',
-    'stroke-linecap': 'round', 'stroke-linejoin': 'round', class: `i i-${name}${cls ? ` ${cls}` : ''}`, focusable: 'false',
-    'aria-hidden': label ? null : 'true', role: label ? 'img' : null, 'aria-label': label || null,
-  }, ...paths.map(d => svg('path', { d })));
-  return el;
+  const key = `${name}|${size}|${cls || ''}|${label || ''}`;
+  let template = DRAWN.get(key);
+  if (!template) {
+    const paths = PATHS[name] || PATHS.bell;
+    template = svg('svg', {
+      viewBox: '0 0 24 24', width: size, height: size, fill: 'none', stroke: 'currentColor', 'stroke-width': '2',
+      'stroke-linecap': 'round', 'stroke-linejoin': 'round', class: `i i-${name}${cls ? ` ${cls}` : ''}`, focusable: 'false',
+      'aria-hidden': label ? null : 'true', role: label ? 'img' : null, 'aria-label': label || null,
+    }, ...paths.map(d => svg('path', { d })));
+    DRAWN.set(key, template);
+  }
+  return template.cloneNode(true);
 }

@@ -27,7 +27,7 @@ export class LiveStream {
     this.source = null;
     this.retryTimer = null;
     this.pollTimer = null;
-    this.stopped = false;
+    this.stopped = true; // until start(): "Retry now", going online or a visible tab do nothing before
     this.live = false;
   }
 
