@@ -14,7 +14,7 @@ import json
 import sys
 
 FEATURES = (
-    ('JWT verify', 'com.activityfeed.web.Jwt'),
+    ('JWT verify (SmallRye JWT, jose4j)', ('io.smallrye.jwt', 'org.jose4j')),
     ('body JSON parse (JsonBodies)', 'com.activityfeed.ingest.events.JsonBodies'),
     ('validation (EventValidator)', 'com.activityfeed.ingest.events.EventValidator'),
     ('EventService', 'com.activityfeed.ingest.events.EventService'),
@@ -26,8 +26,14 @@ FEATURES = (
     ('Vert.x HTTP', 'io.vertx.core.http'),
     ('Netty', 'io.netty'),
     ('Quarkus REST', 'org.jboss.resteasy'),
-    ('Quarkus security', 'io.quarkus.security'),
+    ('Quarkus security', ('io.quarkus.security', 'io.quarkus.vertx.http.runtime.security')),
+    ('OpenTelemetry', ('io.opentelemetry', 'io.quarkus.opentelemetry')),
+    ('context propagation', ('io.smallrye.context', 'io.quarkus.arc.runtime.context')),
+    ('Hibernate', 'org.hibernate'),
     ('PostgreSQL JDBC', 'org.postgresql'),
+    ('feed stream (SSE)', 'com.activityfeed.feed.stream'),
+    ('feed consumer (ingest, grouping)', ('com.activityfeed.feed.ingest', 'com.activityfeed.feed.grouping')),
+    ('change relay', 'com.activityfeed.feed.changes'),
 )
 
 

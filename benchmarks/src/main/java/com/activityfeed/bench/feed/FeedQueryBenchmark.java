@@ -1,5 +1,6 @@
 package com.activityfeed.bench.feed;
 
+import com.activityfeed.bench.CpuShares;
 import com.activityfeed.bench.Percentiles;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.Ports;
@@ -34,10 +35,15 @@ import java.util.regex.Pattern;
  * <p>Cases: plain pages (20, 100, deep cursor); filters that match often, rarely and never
  * (types, source, priority, tags, actorId, entity, a time range); {@code unread=true};
  * {@code following=true} for a user following 1,000 targets; unread counts under the same filters.
+ *
+ * <p>Options: {@code -Dcases=REGEX} runs only the cases whose name matches; {@code -Dcpu=true}
+ * prints each case's CPU by process ({@link CpuShares}: feed, PostgreSQL, this client) per request;
+ * {@code -Djfr=FILE} records the feed process (JFR, profile settings); {@code -Dwarmup=N} sends N
+ * warm-up requests per case instead of 100 (the JIT compiles a request's path after some thousands).
  */
 public final class FeedQueryBenchmark {
     private static final int READERS = 8;
-    private static final int WARMUP = 100;
+    private static final int WARMUP = Integer.getInteger("warmup", 100);
     private static final int PER_READER = 250;
     private static final Pattern NEXT = Pattern.compile("\"nextCursor\":\"([^\"]+)\"");
 
@@ -46,8 +52,13 @@ public final class FeedQueryBenchmark {
 
     public static void main(String[] args) throws Exception {
         Infra infra = Infra.shared();
-        try (ServiceProcess feed = ServiceProcess.start("feed-service", Ports.free(),
-                ServiceProcess.environment(infra, "feed", TestTokens.SECRET),
+        Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
+        String recording = System.getProperty("jfr");
+        if (recording != null) {
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
+        }
+        Pattern selected = Pattern.compile(System.getProperty("cases", ".*"));
+        try (ServiceProcess feed = ServiceProcess.start("feed-service", Ports.free(), env,
                 Infra.root().resolve("benchmarks/target/service-logs"))) {
             long seedStart = System.nanoTime();
             FeedDataset.create(infra.jdbcUrl("feed"), PostgresServer.USER);
@@ -89,6 +100,9 @@ public final class FeedQueryBenchmark {
             ExecutorService pool = Executors.newFixedThreadPool(READERS);
             try {
                 for (Map.Entry<String, String[]> c : cases.entrySet()) {
+                    if (!selected.matcher(c.getKey()).find()) {
+                        continue;
+                    }
                     run(http, pool, feed, c.getKey(), c.getValue()[0], c.getValue()[1]);
                 }
             } finally {
@@ -107,6 +121,7 @@ public final class FeedQueryBenchmark {
             body = check(http.send(request, HttpResponse.BodyHandlers.ofString()));
         }
         List<Future<long[]>> readers = new ArrayList<>();
+        CpuShares cpuBefore = CpuShares.snapshot(0, feed.port());
         long start = System.nanoTime();
         for (int r = 0; r < READERS; r++) {
             readers.add(pool.submit(() -> {
@@ -124,11 +139,15 @@ public final class FeedQueryBenchmark {
             System.arraycopy(readers.get(r).get(), 0, all, r * PER_READER, PER_READER);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        CpuShares cpuAfter = CpuShares.snapshot(0, feed.port());
         Percentiles p = Percentiles.ofNanos(all);
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf("%-42s %s  %6.0f pages/s  load %.2f  p99 %s 20 ms  (answer: %s)%n", name, p,
                 all.length / seconds, load, p.p99() < 20 ? "<" : ">=",
                 body.length() > 60 ? body.length() + " bytes" : body);
+        if (Boolean.getBoolean("cpu")) {
+            System.out.print(cpuAfter.table(cpuBefore, all.length, "    ").replace("per event", "per request"));
+        }
     }
 
     /** A cursor 5,000 tiles deep (cursors are opaque, so it pages there with limit=100). */

@@ -41,7 +41,7 @@ public class FeedResource {
     }
 
     @GET
-    // the page is written from JSON trees; FeedPage describes that text for the API description
+    // the page is written as text (TileQueries.Page); FeedPage describes that text for the API description
     @APIResponse(responseCode = "200", description = "one page of tiles",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FeedPage.class)))
     @APIResponse(responseCode = "400", description = "a bad limit, cursor, order, sort or filter")
@@ -59,7 +59,7 @@ public class FeedResource {
         boolean ascending = Params.ascending(order);
         String[] followTerms = filter.following() ? follows.terms(caller.tenant(), caller.userId()) : new String[0];
         return tiles.feed(caller.tenant(), caller.userId(), filter, followTerms, n, cursor, ascending, Params.activity(sort))
-                .json().toString();
+                .text();
     }
 
     @GET

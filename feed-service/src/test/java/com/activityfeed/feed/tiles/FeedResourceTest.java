@@ -3,10 +3,15 @@ package com.activityfeed.feed.tiles;
 import com.activityfeed.feed.TestEvents;
 import com.activityfeed.feed.grouping.TileIds;
 import com.activityfeed.feed.ingest.EventIngestService;
+import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.Priority;
 import com.activityfeed.messages.RawEvent;
 import com.activityfeed.testsupport.infra.InfraTestResource;
 import com.activityfeed.testsupport.infra.TestTokens;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -16,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,6 +88,61 @@ class FeedResourceTest {
         ingest.store(List.of(TestEvents.event(tenant, "badge_earned", T0.plusSeconds(20)).build()));
         given().auth().oauth2(token).when().get("/api/v1/feed/tiles/" + group).then().statusCode(200)
                 .body("count", equalTo(4)).body("description", equalTo("4 badges earned"));
+    }
+
+    /**
+     * A page is joined as text from the stored tiles (TileQueries.Page): each item is exactly the
+     * stored tile plus the reader's fields, valid JSON with no key twice, and the page's cursor is a
+     * JSON string.
+     */
+    @Test
+    void aPageItemIsTheStoredTileWithTheReadersFieldsAppended() throws Exception {
+        String tenant = TestEvents.tenant("text");
+        RawEvent a = TestEvents.event(tenant, "deploy.finished", T0.plusSeconds(1)).priority(Priority.URGENT).title("Ship \"v2\" \\ é ✓")
+                .actor("ada", "Ada").build();
+        RawEvent b = TestEvents.event(tenant, "deploy.finished", T0).priority(Priority.URGENT).build();
+        ingest.store(List.of(a, b));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO tile_reaction (tile_id, user_id, type, tenant_id) VALUES (?, 'u1', 'tribute', ?), (?, 'u1', 'hype', ?);
+                INSERT INTO tile_social (tile_id, tenant_id, hype, respect, tribute, comment_count, last_seq)
+                VALUES (?, ?, 4, 2, 1, 7, 0)""")) {
+            Object[] values = {a.id(), tenant, a.id(), tenant, a.id(), tenant};
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            ps.execute();
+        }
+        ObjectNode stored;
+        long contentSeq;
+        long lastSeq;
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT body::text, content_seq, last_seq FROM tile WHERE id = ?")) {
+            ps.setObject(1, a.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                stored = (ObjectNode) MessageCodec.mapper().readTree(rs.getString(1));
+                contentSeq = rs.getLong(2);
+                lastSeq = rs.getLong(3);
+            }
+        }
+        String text = given().auth().oauth2(TestTokens.reader(tenant, "u1")).queryParam("limit", 1).when().get("/api/v1/feed")
+                .then().statusCode(200).extract().asString();
+        ObjectMapper strict = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        JsonNode page = strict.readTree(text);
+        assertThat(page.path("nextCursor").isTextual()).isTrue();
+        assertThat(page.path("items")).hasSize(1);
+        ObjectNode expected = stored.deepCopy();
+        expected.putObject("reactions").put("hype", 4).put("respect", 2).put("tribute", 1);
+        expected.putArray("myReactions").add("hype").add("tribute");
+        expected.put("commentCount", 7).put("read", false).put("seq", lastSeq).put("contentSeq", contentSeq);
+        // compared as parsed text: the tree built here holds longs where parsing gives ints
+        assertThat(page.path("items").get(0)).isEqualTo(strict.readTree(expected.toString()));
+        assertThat(page.path("items").get(0).path("title").asText()).isEqualTo("Ship \"v2\" \\ é ✓");
+        // the last page: no cursor
+        JsonNode last = strict.readTree(given().auth().oauth2(TestTokens.reader(tenant, "u1")).queryParam("limit", 5)
+                .when().get("/api/v1/feed").then().statusCode(200).extract().asString());
+        assertThat(last.path("items")).hasSize(2);
+        assertThat(last.path("nextCursor").isNull()).isTrue();
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.activityfeed.feed.tiles;
 
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.testsupport.infra.InfraTestResource;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -229,7 +230,15 @@ class FilterPlanTest {
     }
 
     private static List<String> ids(TileQueries.Page page) {
-        return page.items().stream().map(t -> t.path("id").asText()).toList();
+        return page.items().stream().map(FilterPlanTest::id).toList();
+    }
+
+    private static String id(String tile) {
+        try {
+            return MessageCodec.mapper().readTree(tile).path("id").asText();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
