@@ -24,17 +24,16 @@ public class ChangeRelay {
                 SELECT (SELECT o.tenant_id FROM change_outbox o WHERE o.tenant_id > t.tenant_id
                         ORDER BY o.tenant_id LIMIT 1)
                 FROM tenants t WHERE t.tenant_id IS NOT NULL)
-            SELECT t.tenant_id, o.seq, l.message, o.appended_at, o.traceparent
+            SELECT t.tenant_id, o.seq, l.message, o.appended_at, o.traceparent, o.ctid::text
             FROM tenants t
-            CROSS JOIN LATERAL (SELECT seq, appended_at, traceparent, row_number() OVER (ORDER BY seq) AS rank
+            CROSS JOIN LATERAL (SELECT seq, appended_at, traceparent, ctid, row_number() OVER (ORDER BY seq) AS rank
                                 FROM change_outbox WHERE tenant_id = t.tenant_id ORDER BY seq LIMIT ?) o
             JOIN change_log l ON l.tenant_id = t.tenant_id AND l.seq = o.seq
             WHERE t.tenant_id IS NOT NULL
             ORDER BY o.rank, t.tenant_id
             LIMIT ?""",
             """
-            DELETE FROM change_outbox o USING unnest(?::text[], ?::bigint[]) AS d(tenant_id, seq)
-            WHERE o.tenant_id = d.tenant_id AND o.seq = d.seq""",
+            DELETE FROM change_outbox WHERE ctid = ANY (?::text[]::tid[]) AND seq = ANY (?::bigint[])""",
             "feed.changes.relayed", "feed.changes.pending", "committed_to_published");
 
     @Produces

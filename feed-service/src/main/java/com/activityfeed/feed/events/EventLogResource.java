@@ -10,6 +10,7 @@ import com.activityfeed.feed.tiles.TileQueries;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -82,9 +83,13 @@ public class EventLogResource {
         if (event == null) {
             throw ProblemException.notFound("no event " + id);
         }
-        ObjectNode tile = event.hasNonNull("tileId")
+        String tile = event.hasNonNull("tileId")
                 ? tiles.tile(caller.tenant(), caller.userId(), UUID.fromString(event.get("tileId").asText())) : null;
-        event.set("tile", tile);
+        if (tile == null) {
+            event.putNull("tile");
+        } else {
+            event.putRawValue("tile", new RawValue(tile)); // the tile's text as a page has it, not parsed again
+        }
         return event.toString();
     }
 

@@ -22,9 +22,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -53,26 +53,36 @@ public class HousekeepingService {
         this.config = config;
     }
 
+    /**
+     * Events due to expire, earliest first: a walk of the partial index {@code event_expiry}, so a
+     * look that finds nothing costs nothing whatever the table holds. (Ordered by tenant and arrival,
+     * as before, the generic plan PostgreSQL may cache for a prepared statement walked the whole
+     * event table in that order: 118 ms on 300 000 events, at every look.)
+     */
+    static final String DUE_SQL = """
+            SELECT tenant_id, id, pos FROM event WHERE expires_at <= ? AND NOT expired
+            ORDER BY expires_at LIMIT ?""";
+
     /** Expires up to one batch of due events; returns how many. */
     @Transactional
     public int expireDue(Instant now) {
         try (Connection c = dataSource.getConnection()) {
-            Map<String, List<UUID>> dueByTenant = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT tenant_id, id FROM event WHERE expires_at <= ? AND NOT expired
-                    ORDER BY tenant_id, pos LIMIT ?""")) {
+            // tenants in order (the order locks are taken in), each tenant's events in arrival order
+            Map<String, TreeMap<Long, UUID>> dueByTenant = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(DUE_SQL)) {
                 ps.setObject(1, java.sql.Timestamp.from(now));
                 ps.setInt(2, config.expiryBatch());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        dueByTenant.computeIfAbsent(rs.getString(1), t -> new ArrayList<>()).add(rs.getObject(2, UUID.class));
+                        dueByTenant.computeIfAbsent(rs.getString(1), t -> new TreeMap<>())
+                                .put(rs.getLong(3), rs.getObject(2, UUID.class));
                     }
                 }
             }
             int expired = 0;
-            for (Map.Entry<String, List<UUID>> tenant : dueByTenant.entrySet()) {
+            for (Map.Entry<String, TreeMap<Long, UUID>> tenant : dueByTenant.entrySet()) {
                 TenantLog.Appender log = tenantLog.lock(c, tenant.getKey());
-                for (UUID id : tenant.getValue()) {
+                for (UUID id : tenant.getValue().values()) {
                     expired += expire(c, log, id);
                 }
                 log.flush();

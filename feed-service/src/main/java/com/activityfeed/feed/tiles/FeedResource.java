@@ -5,7 +5,6 @@ import com.activityfeed.feed.tiles.api.FeedPage;
 import com.activityfeed.feed.tiles.api.Tile;
 import com.activityfeed.web.Caller;
 import com.activityfeed.web.ProblemException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -70,10 +69,10 @@ public class FeedResource {
     @APIResponse(responseCode = "404", description = "no such tile in the caller's tenant")
     public String tile(@PathParam("id") String id) {
         Caller caller = Caller.of(identity);
-        ObjectNode tile = tiles.tile(caller.tenant(), caller.userId(), Params.id(id, "tile"));
+        String tile = tiles.tile(caller.tenant(), caller.userId(), Params.id(id, "tile"));
         if (tile == null) {
             throw ProblemException.notFound("no tile " + id);
         }
-        return tile.toString();
+        return tile;
     }
 }

@@ -66,6 +66,37 @@ class ExpiryTest {
                 .body("items[0].expiresAt", equalTo(null));
     }
 
+    @Test
+    void theLookForDueEventsWalksOnlyTheExpiryIndexWhateverTheTableHolds() throws Exception {
+        // 20 000 events, 1 % with an expiry, in a transaction that is rolled back; the plan PostgreSQL
+        // may cache for the prepared statement (a generic plan) must not walk the event table
+        String tenant = "plan-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "due_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO event (id, tenant_id, type, source, priority, occurred_at, received_at, body, expires_at) "
+                        + "SELECT gen_random_uuid(), '" + tenant + "' || (g % 5), 'x', 'api', 'normal', now(), now(), '{}', "
+                        + "CASE WHEN g % 100 = 0 THEN now() + interval '1 day' END FROM generate_series(1, 20000) g");
+                s.execute("ANALYZE event");
+                s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+                s.execute("PREPARE " + name + "(timestamptz, int) AS "
+                        + HousekeepingService.DUE_SQL.replaceFirst("\\?", "\\$1").replaceFirst("\\?", "\\$2"));
+                String plan;
+                try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE " + name + "(now(), 500)")) {
+                    rs.next();
+                    plan = rs.getString(1);
+                } finally {
+                    s.execute("DEALLOCATE " + name);
+                }
+                assertThat(plan).contains("\"Plan Rows\"").contains("event_expiry")
+                        .doesNotContain("Seq Scan").doesNotContain("event_tenant_arrival");
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     private record Change(String event, UUID tileId, Instant at) {
     }
 

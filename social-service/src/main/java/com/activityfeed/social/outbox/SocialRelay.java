@@ -23,16 +23,15 @@ public class SocialRelay {
                 UNION ALL
                 SELECT (SELECT o.tenant_id FROM outbox o WHERE o.tenant_id > t.tenant_id ORDER BY o.tenant_id LIMIT 1)
                 FROM tenants t WHERE t.tenant_id IS NOT NULL)
-            SELECT t.tenant_id, o.position, o.message, o.created_at, o.traceparent
+            SELECT t.tenant_id, o.position, o.message, o.created_at, o.traceparent, o.ctid::text
             FROM tenants t
-            CROSS JOIN LATERAL (SELECT position, message, created_at, traceparent, row_number() OVER (ORDER BY position) AS rank
+            CROSS JOIN LATERAL (SELECT position, message, created_at, traceparent, ctid, row_number() OVER (ORDER BY position) AS rank
                                 FROM outbox WHERE tenant_id = t.tenant_id ORDER BY position LIMIT ?) o
             WHERE t.tenant_id IS NOT NULL
             ORDER BY o.rank, t.tenant_id
             LIMIT ?""",
             """
-            DELETE FROM outbox o USING unnest(?::text[], ?::bigint[]) AS d(tenant_id, position)
-            WHERE o.position = d.position""",
+            DELETE FROM outbox WHERE ctid = ANY (?::text[]::tid[]) AND position = ANY (?::bigint[])""",
             "social.updates.relayed", "social.outbox.pending", null);
 
     @Produces

@@ -64,6 +64,14 @@ public final class PostgresServer {
                     "-p", Integer.toString(port), "-k", dir.toString(),
                     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
                     "-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=256MB");
+            // -Dafp.postgres.settings="shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all":
+            // more server settings, e.g. to see what a benchmark's statements cost
+            command = new ArrayList<>(command);
+            for (String setting : System.getProperty("afp.postgres.settings", "").trim().split("\\s+")) {
+                if (!setting.isEmpty()) {
+                    command.addAll(List.of("-c", setting));
+                }
+            }
             // SIGINT is PostgreSQL's fast shutdown: rolls back open transactions, exits in well under a second.
             process = Supervised.start("postgres", command, Map.of(), dir, dir.resolve("postgres.log"), "INT",
                     Duration.ofSeconds(20));
