@@ -33,7 +33,7 @@ public class ChangeRelay {
             ORDER BY o.rank, t.tenant_id
             LIMIT ?""",
             """
-            DELETE FROM change_outbox WHERE ctid = ANY (?::text[]::tid[]) AND seq = ANY (?::bigint[])""",
+            DELETE FROM change_outbox WHERE ctid = ANY (?::text[]::tid[]) AND seq = ANY (?::bigint[])""", "change_outbox",
             "feed.changes.relayed", "feed.changes.pending", "committed_to_published");
 
     @Produces

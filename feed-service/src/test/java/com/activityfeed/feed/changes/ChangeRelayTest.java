@@ -161,6 +161,37 @@ class ChangeRelayTest {
         }
     }
 
+    @Test
+    void theRelayVacuumsItsOutboxAfterEnoughDeletedRows() throws Exception {
+        // an outbox is a queue: the relay vacuums it itself every feed.relay.vacuum-every (2 000) rows
+        // it deleted, rather than leave every round stepping over dead rows until autovacuum comes
+        long before = manualVacuums();
+        String tenant = "vacuum-" + UUID.randomUUID().toString().substring(0, 8);
+        appendInOneTransaction(tenant, 2_500);
+        await().atMost(Duration.ofSeconds(60)).until(() -> outboxRows(tenant) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> manualVacuums() > before);
+    }
+
+    /** Vacuums of change_outbox that were asked for (autovacuum counts apart). */
+    private long manualVacuums() throws java.sql.SQLException {
+        try (Connection c = dataSource.getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'change_outbox'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long outboxRows(String tenant) throws java.sql.SQLException {
+        try (Connection c = dataSource.getConnection();
+             var ps = c.prepareStatement("SELECT count(*) FROM change_outbox WHERE tenant_id = ?")) {
+            ps.setString(1, tenant);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static int delete(Connection c, List<String> locations, List<Long> ids) throws java.sql.SQLException {
         try (var delete = c.prepareStatement(ChangeRelay.USE.deleteSql())) {
             delete.setArray(1, c.createArrayOf("text", locations.toArray()));

@@ -31,7 +31,7 @@ public class SocialRelay {
             ORDER BY o.rank, t.tenant_id
             LIMIT ?""",
             """
-            DELETE FROM outbox WHERE ctid = ANY (?::text[]::tid[]) AND position = ANY (?::bigint[])""",
+            DELETE FROM outbox WHERE ctid = ANY (?::text[]::tid[]) AND position = ANY (?::bigint[])""", "outbox",
             "social.updates.relayed", "social.outbox.pending", null);
 
     @Produces
