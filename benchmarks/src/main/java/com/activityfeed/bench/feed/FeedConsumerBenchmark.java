@@ -1,5 +1,6 @@
 package com.activityfeed.bench.feed;
 
+import com.activityfeed.bench.FlightRecording;
 import com.activityfeed.bench.LoadAverage;
 import com.activityfeed.messages.Actor;
 import com.activityfeed.messages.EntityRef;
@@ -54,11 +55,7 @@ public final class FeedConsumerBenchmark {
         }
         System.out.printf("published %d events to %s%n", n, Topics.ACTIVITY_RAW);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
-        String recording = System.getProperty("jfr");
-        if (recording != null) {
-            // -Djfr=/tmp/p5.jfr: a flight recording of the feed process while it consumes
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
-        }
+        FlightRecording.ifAsked("jfr", env); // -Djfr=/tmp/p5.jfr: the feed process while it consumes
         long start;
         long stored;
         try (ServiceProcess feed = ServiceProcess.start("feed-service", Ports.free(), env,

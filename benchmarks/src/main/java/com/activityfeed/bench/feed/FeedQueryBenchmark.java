@@ -1,6 +1,7 @@
 package com.activityfeed.bench.feed;
 
 import com.activityfeed.bench.CpuShares;
+import com.activityfeed.bench.FlightRecording;
 import com.activityfeed.bench.Percentiles;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.Ports;
@@ -53,10 +54,7 @@ public final class FeedQueryBenchmark {
     public static void main(String[] args) throws Exception {
         Infra infra = Infra.shared();
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
-        String recording = System.getProperty("jfr");
-        if (recording != null) {
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
-        }
+        FlightRecording.ifAsked("jfr", env);
         Pattern selected = Pattern.compile(System.getProperty("cases", ".*"));
         try (ServiceProcess feed = ServiceProcess.start("feed-service", Ports.free(), env,
                 Infra.root().resolve("benchmarks/target/service-logs"))) {

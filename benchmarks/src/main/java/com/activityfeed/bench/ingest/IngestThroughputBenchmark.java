@@ -1,5 +1,6 @@
 package com.activityfeed.bench.ingest;
 
+import com.activityfeed.bench.FlightRecording;
 import com.activityfeed.bench.LoadAverage;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.testsupport.infra.Infra;
@@ -64,11 +65,7 @@ public final class IngestThroughputBenchmark {
         Map<String, String> env = new java.util.HashMap<>(ServiceProcess.environment(infra, null, TestTokens.SECRET));
         env.put("INGEST_RATE_LIMIT", "1000000000"); // measure the pipeline, not the limiter
         env.put("AFP_HEAP", "768m");
-        String recording = System.getProperty("jfr");
-        if (recording != null) {
-            // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
-        }
+        FlightRecording.ifAsked("jfr", env); // -Djfr=/tmp/ingest.jfr: the ingest process
         List<String> bodies = IntStream.range(0, tenants).mapToObj(t -> batch(t)).toList();
         double ingestRate;
         try (ServiceProcess ingest = ServiceProcess.start("ingest-service", Ports.free(), env, logs)) {

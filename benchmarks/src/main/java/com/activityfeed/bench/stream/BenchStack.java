@@ -1,5 +1,6 @@
 package com.activityfeed.bench.stream;
 
+import com.activityfeed.bench.FlightRecording;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.Ports;
 import com.activityfeed.testsupport.infra.ServiceProcess;
@@ -35,19 +36,11 @@ final class BenchStack implements AutoCloseable {
         Path logs = Infra.root().resolve("benchmarks/target/service-logs");
         Map<String, String> ingestEnv = ServiceProcess.environment(infra, null, TestTokens.SECRET);
         ingestEnv.put("INGEST_RATE_LIMIT", "1000000000"); // measure the pipeline, not the limiter
-        String recording = System.getProperty("jfr");
-        if (recording != null) {
-            // -Djfr=/tmp/ingest.jfr: a flight recording of the ingest process, to see where its time goes
-            ingestEnv.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true");
-        }
+        FlightRecording.ifAsked("jfr", ingestEnv); // -Djfr=/tmp/ingest.jfr: the ingest process
         ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
         env.put("AFP_HEAP", feedHeap);
-        String feedRecording = System.getProperty("jfrFeed");
-        if (feedRecording != null) {
-            // -DjfrFeed=/tmp/feed.jfr: the same for the feed process (consumer, relay, fan-out)
-            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + feedRecording + ",settings=profile,dumponexit=true");
-        }
+        FlightRecording.ifAsked("jfrFeed", env); // -DjfrFeed=/tmp/feed.jfr: the feed process (consumer, relay, fan-out)
         feed = ServiceProcess.start("feed-service", Ports.free(), env, logs);
     }
 

@@ -1,0 +1,20 @@
+package com.activityfeed.bench;
+
+import java.util.Map;
+
+/** A benchmark's option to record a service process with Flight Recorder, to see where its time goes. */
+public final class FlightRecording {
+    private FlightRecording() {
+    }
+
+    /**
+     * When the system property {@code property} names a file (e.g. {@code -Djfr=/tmp/feed.jfr}), the
+     * process started with {@code env} records itself there (profile settings, written on exit).
+     */
+    public static void ifAsked(String property, Map<String, String> env) {
+        String file = System.getProperty(property);
+        if (file != null) {
+            env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + file + ",settings=profile,dumponexit=true");
+        }
+    }
+}
