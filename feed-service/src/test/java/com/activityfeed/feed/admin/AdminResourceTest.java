@@ -1,5 +1,6 @@
 package com.activityfeed.feed.admin;
 
+import com.activityfeed.feed.TestDb;
 import com.activityfeed.feed.TestEvents;
 import com.activityfeed.feed.ingest.EventIngestService;
 import com.activityfeed.messages.MessageCodec;
@@ -148,14 +149,7 @@ class AdminResourceTest {
     }
 
     private long outboxSize(String tenant) throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM change_outbox WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return TestDb.number(dataSource, "SELECT count(*) FROM change_outbox WHERE tenant_id = ?", tenant);
     }
 
     private List<String> changeEvents(String tenant) throws Exception {

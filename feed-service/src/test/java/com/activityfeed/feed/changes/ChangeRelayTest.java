@@ -1,5 +1,6 @@
 package com.activityfeed.feed.changes;
 
+import com.activityfeed.feed.TestDb;
 import com.activityfeed.feed.ingest.EventIngestService;
 import com.activityfeed.messages.FeedChange;
 import com.activityfeed.messages.FeedEvents;
@@ -165,32 +166,16 @@ class ChangeRelayTest {
     void theRelayVacuumsItsOutboxAfterEnoughDeletedRows() throws Exception {
         // an outbox is a queue: the relay vacuums it itself every feed.relay.vacuum-every (2 000) rows
         // it deleted, rather than leave every round stepping over dead rows until autovacuum comes
-        long before = manualVacuums();
+        long before = TestDb.number(dataSource, MANUAL_VACUUMS);
         String tenant = "vacuum-" + UUID.randomUUID().toString().substring(0, 8);
         appendInOneTransaction(tenant, 2_500);
-        await().atMost(Duration.ofSeconds(60)).until(() -> outboxRows(tenant) == 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> manualVacuums() > before);
+        await().atMost(Duration.ofSeconds(60)).until(
+                () -> TestDb.number(dataSource, "SELECT count(*) FROM change_outbox WHERE tenant_id = ?", tenant) == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestDb.number(dataSource, MANUAL_VACUUMS) > before);
     }
 
     /** Vacuums of change_outbox that were asked for (autovacuum counts apart). */
-    private long manualVacuums() throws java.sql.SQLException {
-        try (Connection c = dataSource.getConnection(); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'change_outbox'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private long outboxRows(String tenant) throws java.sql.SQLException {
-        try (Connection c = dataSource.getConnection();
-             var ps = c.prepareStatement("SELECT count(*) FROM change_outbox WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
+    private static final String MANUAL_VACUUMS = "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'change_outbox'";
 
     private static int delete(Connection c, List<String> locations, List<Long> ids) throws java.sql.SQLException {
         try (var delete = c.prepareStatement(ChangeRelay.USE.deleteSql())) {

@@ -1,5 +1,6 @@
 package com.activityfeed.feed.housekeeping;
 
+import com.activityfeed.feed.TestDb;
 import com.activityfeed.feed.TestEvents;
 import com.activityfeed.feed.ingest.EventIngestService;
 import com.activityfeed.messages.RawEvent;
@@ -158,11 +159,7 @@ class RetentionTest {
     }
 
     private long query(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return TestDb.number(dataSource, sql, args);
     }
 
     private void execute(String sql, Object... args) throws SQLException {

@@ -1,5 +1,6 @@
 package com.activityfeed.feed.ingest;
 
+import com.activityfeed.feed.TestDb;
 import com.activityfeed.feed.TestEvents;
 import com.activityfeed.messages.Priority;
 import com.activityfeed.messages.RawEvent;
@@ -135,14 +136,7 @@ class GroupingPassTest {
     }
 
     private long lastSeq(String tenant) throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM tenant_seq WHERE tenant_id = ?")) {
-            ps.setString(1, tenant);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return TestDb.number(dataSource, "SELECT last_seq FROM tenant_seq WHERE tenant_id = ?", tenant);
     }
 
     private static RawEvent event(String run, Recorded r) {
