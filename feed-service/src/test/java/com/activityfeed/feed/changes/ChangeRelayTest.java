@@ -11,6 +11,7 @@ import com.activityfeed.messages.Topics;
 import com.activityfeed.testsupport.infra.Infra;
 import com.activityfeed.testsupport.infra.InfraTestResource;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -38,11 +39,13 @@ class ChangeRelayTest {
     private final EventIngestService store;
     private final TenantLog tenantLog;
     private final AgroalDataSource dataSource;
+    private final MeterRegistry registry;
 
-    ChangeRelayTest(EventIngestService store, TenantLog tenantLog, AgroalDataSource dataSource) {
+    ChangeRelayTest(EventIngestService store, TenantLog tenantLog, AgroalDataSource dataSource, MeterRegistry registry) {
         this.store = store;
         this.tenantLog = tenantLog;
         this.dataSource = dataSource;
+        this.registry = registry;
     }
 
     @Test
@@ -115,6 +118,35 @@ class ChangeRelayTest {
             // the quiet tenant did not wait for the busy tenant's backlog to drain
             assertThat(quietAt).isLessThan(busyLastAt);
         }
+    }
+
+    @Test
+    void aRoundThatWasNotFullIsNotFollowedByALookThatFindsNothing() {
+        // Each commit wakes the relay; after sending a round that was not full it waits for the next
+        // wake-up. It used to look again at once and find nothing: four statements per commit for
+        // nothing. Only the fallback look (every poll interval, 200 ms) may still find nothing.
+        String tenant = "rounds-" + UUID.randomUUID().toString().substring(0, 8);
+        double emptyBefore = rounds("empty");
+        double sentBefore = rounds("sent");
+        long start = System.nanoTime();
+        int commits = 40;
+        for (int i = 0; i < commits; i++) {
+            appendInOneTransaction(tenant, 1);
+            await().atMost(Duration.ofSeconds(10)).until(
+                    () -> TestDb.number(dataSource, "SELECT count(*) FROM change_outbox WHERE tenant_id = ?", tenant) == 0);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double empty = rounds("empty") - emptyBefore;
+        assertThat(rounds("sent") - sentBefore).isGreaterThanOrEqualTo(commits);
+        // the fallback looks at most every 200 ms; the old loop found nothing once per commit
+        // (41 empty rounds in 4.8 s for these 40 commits)
+        assertThat(empty).as("empty rounds in %.1f s for %d commits", seconds, commits)
+                .isLessThanOrEqualTo(seconds * 5 + 5);
+    }
+
+    private double rounds(String result) {
+        var counter = registry.find("outbox.relay.rounds").tag("relay", "feed-change-relay").tag("result", result).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

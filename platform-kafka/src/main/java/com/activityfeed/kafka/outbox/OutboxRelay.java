@@ -24,7 +24,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -88,12 +90,22 @@ public final class OutboxRelay {
     private final DataSource dataSource;
     private final KafkaProducers producers;
     private final Counter relayed;
+    private final Counter roundsSent;
+    private final Counter roundsEmpty;
+    private final Counter roundsNotLeader;
     private final Timer hopTimer;
     private final Tracer tracer;
     private final AtomicLong pending = new AtomicLong();
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running;
     private long deletedSinceVacuum;
+    /**
+     * The last round may have left rows behind: it was full, or some key reached its share. After
+     * a round that was not, the outbox held nothing more when it was read, and anything committed
+     * since has woken the relay (the wake-up comes after the commit, the read before it), so the
+     * relay waits instead of spending a round (four statements) to find it empty.
+     */
+    private boolean roundLeftRows;
     private KafkaProducer<String, String> producer;
     private Thread thread;
 
@@ -111,9 +123,18 @@ public final class OutboxRelay {
         this.producers = producers;
         this.relayed = Counter.builder(use.relayedMetric()).description("outbox rows published to " + use.topic())
                 .register(registry);
+        roundsSent = rounds(registry, "sent");
+        roundsEmpty = rounds(registry, "empty");
+        roundsNotLeader = rounds(registry, "not_leader");
         Gauge.builder(use.pendingMetric(), pending, AtomicLong::get)
                 .description("outbox rows seen at the relay's last look (at most one round)").register(registry);
         this.hopTimer = use.hop() == null ? null : HopLatency.timer(registry, use.hop());
+    }
+
+    /** Rounds by result: rows sent, nothing found, or another replica held the relay's lock. */
+    private Counter rounds(MeterRegistry registry, String result) {
+        return Counter.builder("outbox.relay.rounds").description("relay rounds, by result")
+                .tag("relay", use.name()).tag("result", result).register(registry);
     }
 
     public synchronized void start() {
@@ -161,7 +182,7 @@ public final class OutboxRelay {
                 wakeUps.tryAcquire(backoffMillis > 0 ? backoffMillis : config.pollInterval().toMillis(),
                         TimeUnit.MILLISECONDS);
                 wakeUps.drainPermits();
-                while (running && relayOnce() > 0) {
+                while (running && relayOnce() > 0 && roundLeftRows) {
                     // a full outbox drains round after round without waiting for a wake-up
                 }
                 backoffMillis = 0;
@@ -183,12 +204,16 @@ public final class OutboxRelay {
             try {
                 if (!lock(c)) {
                     c.rollback();
+                    roundsNotLeader.increment();
                     return 0;
                 }
-                List<Row> rows = next(c);
+                int share = Math.min(config.perTenantShare(), config.batchSize());
+                List<Row> rows = next(c, share);
                 pending.set(rows.size());
+                roundLeftRows = rows.size() >= config.batchSize() || someKeyReached(rows, share);
                 if (rows.isEmpty()) {
                     c.rollback();
+                    roundsEmpty.increment();
                     return 0;
                 }
                 List<Future<?>> acks = new ArrayList<>(rows.size());
@@ -226,6 +251,7 @@ public final class OutboxRelay {
                 delete(c, rows);
                 c.commit();
                 relayed.increment(rows.size());
+                roundsSent.increment();
                 deletedSinceVacuum += rows.size();
                 if (config.vacuumEvery() > 0 && deletedSinceVacuum >= config.vacuumEvery()) {
                     deletedSinceVacuum = 0;
@@ -256,10 +282,10 @@ public final class OutboxRelay {
         }
     }
 
-    private List<Row> next(Connection c) throws SQLException {
+    private List<Row> next(Connection c, int share) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(use.selectSql())) {
-            ps.setInt(1, Math.min(config.perTenantShare(), config.batchSize()));
+            ps.setInt(1, share);
             ps.setInt(2, config.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -269,6 +295,17 @@ public final class OutboxRelay {
             }
         }
         return rows;
+    }
+
+    /** Whether some key has {@code share} rows in the round: it may have more waiting. */
+    private static boolean someKeyReached(List<Row> rows, int share) {
+        Map<String, Integer> perKey = new HashMap<>();
+        for (Row row : rows) {
+            if (perKey.merge(row.key(), 1, Integer::sum) >= share) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void delete(Connection c, List<Row> rows) throws SQLException {

@@ -111,20 +111,21 @@ public class TileProjection {
         return TileEntity.findByIdOptional(id, LockModeType.PESSIMISTIC_READ);
     }
 
-    /** Records or refreshes a tile; a tile id of another tenant is left alone (ids are never shared). */
+    /**
+     * Records or refreshes a tile; a tile id of another tenant is left alone (ids are never shared).
+     * One statement: this runs for every change of every tile, and a look followed by an insert or
+     * an update was two.
+     */
     private static void remember(String tenant, TileRef ref) {
-        TileEntity tile = TileEntity.findById(ref.id());
-        if (tile == null) {
-            tile = new TileEntity();
-            tile.id = ref.id();
-            tile.tenantId = tenant;
-            tile.kind = ref.kind();
-            tile.actorIds = new ArrayList<>(ref.actorIds());
-            tile.persist();
-        } else if (tile.tenantId.equals(tenant)) {
-            tile.kind = ref.kind();
-            tile.actorIds = new ArrayList<>(ref.actorIds());
-        }
+        TileEntity.getEntityManager().createNativeQuery("""
+                        INSERT INTO tile (id, tenant_id, kind, actor_ids) VALUES (:id, :tenant, :kind, :actors)
+                        ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, actor_ids = EXCLUDED.actor_ids
+                        WHERE tile.tenant_id = EXCLUDED.tenant_id""")
+                .setParameter("id", ref.id())
+                .setParameter("tenant", tenant)
+                .setParameter("kind", ref.kind())
+                .setParameter("actors", ref.actorIds().toArray(String[]::new))
+                .executeUpdate();
     }
 
     private static void fold(String tenant, UUID group, List<UUID> folded) {

@@ -62,6 +62,24 @@ class FoldTest {
     }
 
     @Test
+    void anUpdateRefreshesATilesActorsAndAnotherTenantsAnnouncementOfItsIdChangesNothing() {
+        String tenant = Fixtures.tenant();
+        UUID tile = Fixtures.tile(tenant, "ada");
+        as(tenant, "grace").put(REACTIONS, tile, "hype").then().statusCode(200);
+        // grace joins the tile's actors: her own tile now, so she may not react to it
+        Fixtures.announce(tenant, FeedEvents.TILE_UPDATED, tile, new TileRef(tile, "single", List.of("ada", "grace")), null);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                as(tenant, "grace").put(REACTIONS, tile, "respect").statusCode() == 403);
+        // the same id announced by another tenant: the row stays the first tenant's, actors unchanged
+        String other = Fixtures.tenant();
+        Fixtures.announce(other, FeedEvents.TILE_UPDATED, tile, new TileRef(tile, "single", List.of("linus")), null);
+        Fixtures.tile(other, "linus"); // same key, announced after: once it is known, the update was applied
+        as(other, "grace").put(REACTIONS, tile, "hype").then().statusCode(404);
+        as(tenant, "linus").put(REACTIONS, tile, "hype").then().statusCode(200);
+        as(tenant, "grace").put(REACTIONS, tile, "tribute").then().statusCode(403);
+    }
+
+    @Test
     void anExpiredTileIsNoLongerATarget() {
         String tenant = Fixtures.tenant();
         UUID tile = Fixtures.tile(tenant, "ada");
