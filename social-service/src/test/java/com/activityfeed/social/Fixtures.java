@@ -85,13 +85,22 @@ public final class Fixtures {
     }
 
     public static void announce(String tenant, String event, UUID tileId, TileRef tile, List<UUID> folded) {
-        FeedChange change = new FeedChange(FeedChange.VERSION, tenant, SEQ.incrementAndGet(), null, event, tileId,
+        send(Topics.FEED_CHANGES, tenant, change(tenant, event, tileId, tile, folded));
+    }
+
+    /** A change as feed-service writes it on feed.changes, numbered after every change before. */
+    public static String change(String tenant, String event, UUID tileId, TileRef tile, List<UUID> folded) {
+        return MessageCodec.write(new FeedChange(FeedChange.VERSION, tenant, SEQ.incrementAndGet(), null, event, tileId,
                 tile, folded, List.of("badge_earned"), Instant.now(), Instant.now(),
-                MessageCodec.mapper().createObjectNode());
-        send(Topics.FEED_CHANGES, tenant, MessageCodec.write(change));
+                MessageCodec.mapper().createObjectNode()));
     }
 
     public static synchronized void send(String topic, String key, String value) {
+        sendAll(topic, key, List.of(value));
+    }
+
+    /** Sends the values in order without waiting between them (they reach a consumer in one poll or few). */
+    public static synchronized void sendAll(String topic, String key, List<String> values) {
         if (producer == null) {
             producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
@@ -99,8 +108,14 @@ public final class Fixtures {
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
         }
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>(values.size());
+        for (String value : values) {
+            acks.add(producer.send(new ProducerRecord<>(topic, key, value)));
+        }
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            for (var ack : acks) {
+                ack.get();
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -43,6 +43,19 @@ public class TileProjection {
         }
     }
 
+    /**
+     * Applies changes of the feed's log in order, in one transaction. Each change starts from what
+     * the database holds: the entities one change loaded are let go before the next (a later
+     * change's upsert would leave them stale).
+     */
+    @Transactional
+    public void applyAll(List<FeedChange> changes) {
+        for (FeedChange change : changes) {
+            apply(change);
+            TileEntity.getEntityManager().clear();
+        }
+    }
+
     /** Applies one change of the feed's log; changes that say nothing about tiles are ignored. */
     @Transactional
     public void apply(FeedChange change) {

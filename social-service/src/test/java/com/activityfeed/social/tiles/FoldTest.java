@@ -2,6 +2,7 @@ package com.activityfeed.social.tiles;
 
 import com.activityfeed.messages.FeedEvents;
 import com.activityfeed.messages.TileRef;
+import com.activityfeed.messages.Topics;
 import com.activityfeed.social.Fixtures;
 import com.activityfeed.testsupport.infra.InfraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -10,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -77,6 +79,41 @@ class FoldTest {
         as(other, "grace").put(REACTIONS, tile, "hype").then().statusCode(404);
         as(tenant, "linus").put(REACTIONS, tile, "hype").then().statusCode(200);
         as(tenant, "grace").put(REACTIONS, tile, "tribute").then().statusCode(403);
+    }
+
+    @Test
+    void changesThatArriveTogetherAreAppliedInOrderWhateverTheyDoToTheSameTiles() throws Exception {
+        // sent without waiting, so the consumer takes them in one poll or a few: one transaction each
+        String tenant = Fixtures.tenant();
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID group = UUID.randomUUID();
+        List<String> changes = new ArrayList<>();
+        changes.add(Fixtures.change(tenant, FeedEvents.TILE_CREATED, a, new TileRef(a, "single", List.of("ada")), null));
+        changes.add(Fixtures.change(tenant, FeedEvents.TILE_CREATED, b, new TileRef(b, "single", List.of("ada")), null));
+        changes.add(Fixtures.change(tenant, FeedEvents.TILE_FOLDED, group, new TileRef(group, "group", List.of("ada")), List.of(a, b)));
+        changes.add(Fixtures.change(tenant, FeedEvents.TILE_UPDATED, group,
+                new TileRef(group, "group", List.of("ada", "grace")), null));
+        List<UUID> singles = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            UUID id = UUID.randomUUID();
+            singles.add(id);
+            changes.add(Fixtures.change(tenant, FeedEvents.TILE_CREATED, id, new TileRef(id, "single", List.of("linus")), null));
+        }
+        UUID last = singles.getLast();
+        changes.add(Fixtures.change(tenant, FeedEvents.TILE_REMOVED, last, new TileRef(last, "single", List.of("linus")), null));
+        Fixtures.sendAll(Topics.FEED_CHANGES, tenant, changes);
+
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Fixtures.count("SELECT count(*) FROM tile WHERE tenant_id = ? AND removed", tenant) == 1);
+        assertThat(Fixtures.count("SELECT count(*) FROM tile WHERE tenant_id = ?", tenant)).isEqualTo(303);
+        assertThat(Fixtures.aliasOf(a)).isEqualTo(group);
+        assertThat(Fixtures.aliasOf(b)).isEqualTo(group);
+        // the group's update after the fold holds: grace is one of its actors now
+        as(tenant, "grace").put(REACTIONS, a, "hype").then().statusCode(403);
+        as(tenant, "linus").put(REACTIONS, b, "hype").then().statusCode(200).body("tileId", equalTo(group.toString()));
+        as(tenant, "grace").put(REACTIONS, singles.getFirst(), "hype").then().statusCode(200);
+        as(tenant, "grace").put(REACTIONS, last, "hype").then().statusCode(404);
     }
 
     @Test
