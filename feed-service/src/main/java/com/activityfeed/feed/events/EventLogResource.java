@@ -74,8 +74,7 @@ public class EventLogResource {
     @Path("/events/{id}")
     @APIResponse(responseCode = "200", description = "the event and its tile",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventDetail.class)))
-    @APIResponse(responseCode = "400", description = "not an event id")
-    @APIResponse(responseCode = "404", description = "no such event in the caller's tenant")
+    @APIResponse(responseCode = "404", description = "no such event in the caller's tenant (a value that is not an id names none)")
     public String event(@PathParam("id") String id) {
         Caller caller = Caller.of(identity);
         UUID eventId = Params.id(id, "event");

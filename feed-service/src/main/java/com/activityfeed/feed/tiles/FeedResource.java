@@ -65,8 +65,7 @@ public class FeedResource {
     @Path("/tiles/{id}")
     @APIResponse(responseCode = "200", description = "the tile (a folded tile's id answers its group)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Tile.class)))
-    @APIResponse(responseCode = "400", description = "not a tile id")
-    @APIResponse(responseCode = "404", description = "no such tile in the caller's tenant")
+    @APIResponse(responseCode = "404", description = "no such tile in the caller's tenant (a value that is not an id names none)")
     public String tile(@PathParam("id") String id) {
         Caller caller = Caller.of(identity);
         String tile = tiles.tile(caller.tenant(), caller.userId(), Params.id(id, "tile"));

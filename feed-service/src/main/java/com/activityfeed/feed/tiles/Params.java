@@ -24,6 +24,7 @@ public final class Params {
         throw ProblemException.badRequest("limit must be a whole number from 1 to " + max);
     }
 
+    /** A path's id; a value that is not one names nothing, so it is answered 404 like an unknown id. */
     public static UUID id(String value, String what) {
         try {
             return UUID.fromString(value);
