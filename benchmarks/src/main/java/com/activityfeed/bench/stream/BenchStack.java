@@ -37,11 +37,33 @@ final class BenchStack implements AutoCloseable {
         Map<String, String> ingestEnv = ServiceProcess.environment(infra, null, TestTokens.SECRET);
         ingestEnv.put("INGEST_RATE_LIMIT", "1000000000"); // measure the pipeline, not the limiter
         FlightRecording.ifAsked("jfr", ingestEnv); // -Djfr=/tmp/ingest.jfr: the ingest process
+        settings("ingestEnv", ingestEnv);
         ingest = ServiceProcess.start("ingest-service", Ports.free(), ingestEnv, logs);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
         env.put("AFP_HEAP", feedHeap);
         FlightRecording.ifAsked("jfrFeed", env); // -DjfrFeed=/tmp/feed.jfr: the feed process (consumer, relay, fan-out)
+        settings("feedEnv", env);
         feed = ServiceProcess.start("feed-service", Ports.free(), env, logs);
+    }
+
+    /**
+     * {@code -DfeedEnv=NAME=value,NAME=value} (and {@code -DingestEnv}): settings for one process, e.g.
+     * {@code MP_MESSAGING_INCOMING_ACTIVITY_RAW_FETCH_MIN_BYTES=4096} to compare consumer settings in one
+     * build; printed so a figure names what it ran with.
+     */
+    private static void settings(String property, Map<String, String> env) {
+        String value = System.getProperty(property, "").strip();
+        if (value.isEmpty()) {
+            return;
+        }
+        for (String pair : value.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("-D" + property + " wants NAME=value[,NAME=value], got: " + pair);
+            }
+            env.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        System.out.printf("  -D%s: %s%n", property, value);
     }
 
     /** Posts one high-priority event (never grouped) titled {@code title}; completes with the status. */
@@ -78,6 +100,16 @@ final class BenchStack implements AutoCloseable {
             }
         }
         return lines.toString();
+    }
+
+    /** The feed consumer's polls so far and the records they held: {count, sum} of feed_consumer_batch_records. */
+    double[] polls() throws Exception {
+        return new double[]{single(metric("feed_consumer_batch_records_count")), single(metric("feed_consumer_batch_records_sum"))};
+    }
+
+    private static double single(String lines) {
+        String line = lines.strip();
+        return line.isEmpty() ? 0 : Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     /** The feed process's used heap after two full GCs (jcmd), in bytes. */

@@ -78,16 +78,22 @@ public final class StreamLatencyBench {
                 String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
                 HopHistograms before = HopHistograms.scrape(metrics);
                 CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
+                double[] pollsBefore = stack.polls();
                 int from = warmupEvents;
                 Phase measured = run.phase(from, rate * seconds, rate);
                 CpuShares cpuAfter = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
+                double[] pollsAfter = stack.polls();
                 measured.print(rate, seconds);
                 System.out.printf("  CPU by process, measured period (sending and the wait for the last deliveries)   [%s]%n",
                         LoadAverage.now());
                 System.out.print(cpuAfter.table(cpuBefore, (long) rate * seconds, "    "));
                 System.out.printf("  per hop (pipeline_hop_latency_seconds, measured period only)   [%s]%n", LoadAverage.now());
                 System.out.print(hops.table("    "));
+                double polls = pollsAfter[0] - pollsBefore[0];
+                // each poll's batch is one transaction and one relay round: what the fetch settings buy
+                System.out.printf("  feed consumer: %.0f polls, %.2f records per poll (feed_consumer_batch_records)%n", polls,
+                        polls == 0 ? 0 : (pollsAfter[1] - pollsBefore[1]) / polls);
                 System.out.println("  feed-service feed_stream_fanout_latency (change commit -> write):");
                 System.out.print(stack.metric("feed_stream_fanout_latency_seconds{").replaceAll("(?m)^", "    "));
                 if (floor) {

@@ -10,6 +10,7 @@ import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
@@ -66,6 +67,7 @@ public class RawEventConsumer {
     private final Timer consumedToCommitted;
     private final Counter stored;
     private final Counter deadLettered;
+    private final DistributionSummary batchRecords;
     private final Tracer tracer;
 
     public RawEventConsumer(EventIngestService store, DeadLetters deadLetters, ConsumerRetries retries,
@@ -79,6 +81,10 @@ public class RawEventConsumer {
         // feed_consumer_events_stored_total: the consumer's throughput (rate() of it), redeliveries included
         this.stored = Counter.builder("feed.consumer.events.stored")
                 .description("events of activity.raw stored by the feed consumer (committed)").register(registry);
+        // feed_consumer_batch_records_{count,sum,max}: records per poll, what the fetch settings trade
+        // latency for (each batch is one transaction and one relay round, whatever its size)
+        this.batchRecords = DistributionSummary.builder("feed.consumer.batch.records")
+                .description("records of activity.raw handed to the feed consumer per poll").register(registry);
         // feed_dlq_messages_total{topic}: what an alert on poison messages watches
         this.deadLettered = Counter.builder("feed.dlq.messages").tag("topic", Topics.dlq(Topics.ACTIVITY_RAW))
                 .description("messages sent to a dead-letter topic").register(registry);
@@ -87,6 +93,7 @@ public class RawEventConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
         long consumedAt = System.nanoTime();
+        batchRecords.record(records.count());
         for (ConsumerRecord<String, String> record : records) {
             HopLatency.recordSince(appendToConsumed, record.timestamp());
         }

@@ -50,6 +50,7 @@ class RawEventConsumerTest {
             events.add(TestEvents.event(tenant, "streak_milestone", t0.plusSeconds(i)).build());
         }
         String poison = "{\"v\":1,\"tenantId\":\"" + tenant + "\",\"not\":\"an event\"}";
+        double recordsBefore = metric("feed_consumer_batch_records_sum");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
@@ -67,6 +68,9 @@ class RawEventConsumerTest {
                 .get("/api/v1/feed").then().statusCode(200)
                 .body("items.size()", org.hamcrest.Matchers.equalTo(1))
                 .body("items[0].count", org.hamcrest.Matchers.equalTo(5)));
+        // every record handed to the consumer is counted in its poll's batch, the poison one and the redelivery too
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(metric("feed_consumer_batch_records_sum") - recordsBefore).isGreaterThanOrEqualTo(7.0));
 
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
