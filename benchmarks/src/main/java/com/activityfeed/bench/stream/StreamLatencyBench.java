@@ -37,7 +37,8 @@ import java.util.stream.IntStream;
  * safety cap of in-flight requests ({@code -DmaxInFlight}, 4096) makes it skip; skips are printed.
  *
  * <p>Arguments: [events/s=1000] [seconds=20]; {@code -DwarmupEvents=40000} events at {@code -DwarmupRate=300}/s first (not
- * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest.
+ * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest, {@code -Dshadow=false}
+ * leaves out the plain consumer that reads activity.raw beside the feed ({@link ShadowConsumer}).
  */
 public final class StreamLatencyBench {
     private static final Pattern TITLE = Pattern.compile("\"bench-(\\d+)\"");
@@ -80,7 +81,12 @@ public final class StreamLatencyBench {
                 CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 double[] pollsBefore = stack.polls();
                 int from = warmupEvents;
+                boolean shadows = Boolean.parseBoolean(System.getProperty("shadow", "true"));
+                ShadowConsumer committed = shadows ? new ShadowConsumer(stack.infra, tenant, "read_committed") : null;
+                ShadowConsumer uncommitted = shadows ? new ShadowConsumer(stack.infra, tenant, "read_uncommitted") : null;
                 Phase measured = run.phase(from, rate * seconds, rate);
+                Percentiles shadowCommitted = shadows ? committed.stop() : null;
+                Percentiles shadowUncommitted = shadows ? uncommitted.stop() : null;
                 CpuShares cpuAfter = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
                 double[] pollsAfter = stack.polls();
@@ -90,6 +96,12 @@ public final class StreamLatencyBench {
                 System.out.print(cpuAfter.table(cpuBefore, (long) rate * seconds, "    "));
                 System.out.printf("  per hop (pipeline_hop_latency_seconds, measured period only)   [%s]%n", LoadAverage.now());
                 System.out.print(hops.table("    "));
+                if (shadows) {
+                    System.out.printf("  activity.raw timestamp -> a plain consumer in the benchmark's JVM, read_committed: %s%n",
+                            shadowCommitted);
+                    System.out.printf("  activity.raw timestamp -> a plain consumer in the benchmark's JVM, read_uncommitted: %s%n",
+                            shadowUncommitted);
+                }
                 double polls = pollsAfter[0] - pollsBefore[0];
                 // each poll's batch is one transaction and one relay round: what the fetch settings buy
                 System.out.printf("  feed consumer: %.0f polls, %.2f records per poll (feed_consumer_batch_records)%n", polls,
@@ -185,6 +197,10 @@ public final class StreamLatencyBench {
             long[] sseLatency = IntStream.range(0, count).filter(i -> delivered.containsKey(from + i))
                     .mapToLong(i -> delivered.get(from + i)).toArray();
             phase.sse = Percentiles.ofNanos(sseLatency);
+            for (int i = 0; i < count; i++) {
+                Long took = delivered.get(from + i);
+                phase.sseAt[i] = took == null ? 0 : took;
+            }
             phase.lost = IntStream.range(0, count).filter(i -> phase.ack[i] > 0 && !delivered.containsKey(from + i)).count();
             return phase;
         }
@@ -212,6 +228,8 @@ public final class StreamLatencyBench {
     private static final class Phase {
         final int from;
         final long[] ack;
+        // POST -> SSE of each event of the phase (0: not delivered)
+        final long[] sseAt;
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger skipped = new AtomicInteger();
         final AtomicLong accepted = new AtomicLong();
@@ -223,6 +241,7 @@ public final class StreamLatencyBench {
         Phase(int from, int count) {
             this.from = from;
             this.ack = new long[count];
+            this.sseAt = new long[count];
         }
 
         void print(int rate, int seconds) {
@@ -236,6 +255,16 @@ public final class StreamLatencyBench {
                     LoadAverage.now());
             System.out.printf("  POST -> SSE: %s, lost (202 but not on the stream 30 s after the last POST): %d   [%s]%n",
                     sse, lost, LoadAverage.now());
+            // when the slow deliveries happened: a stall shows as a run of slow seconds, a period as a pattern
+            StringBuilder worst = new StringBuilder();
+            for (int second = 0; second * rate < sseAt.length; second++) {
+                long max = 0;
+                for (int i = second * rate; i < Math.min(sseAt.length, (second + 1) * rate); i++) {
+                    max = Math.max(max, sseAt[i]);
+                }
+                worst.append(' ').append(max / 1_000_000);
+            }
+            System.out.printf("  POST -> SSE, slowest of each second of sending (ms):%s%n", worst);
         }
 
         /** The size of a record ingest writes for these events (one read back from activity.raw is not needed: same shape). */
