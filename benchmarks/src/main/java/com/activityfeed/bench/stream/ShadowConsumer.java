@@ -21,9 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reading the run's records beside the feed: each record's time from its timestamp (set by ingest's
  * producer) to this consumer's poll. Read next to the feed's {@code append_to_consumed}, it says
  * whether a delay is the broker's and the producer's (both show it) or the feed process's (only the
- * feed shows it). Same isolation level as the feed; fetches return at once.
+ * feed shows it). The benchmark runs two: read_committed as the feed reads (up to the last stable
+ * offset) and read_uncommitted (up to the high watermark); fetches return at once. A daemon thread
+ * reads until {@link #stop}.
  */
-final class ShadowConsumer implements AutoCloseable {
+final class ShadowConsumer {
     private final String tenant;
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -73,12 +75,5 @@ final class ShadowConsumer implements AutoCloseable {
         running.set(false);
         thread.join(10_000);
         return Percentiles.ofNanos(Arrays.copyOf(nanos, count));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (thread.isAlive()) {
-            stop();
-        }
     }
 }

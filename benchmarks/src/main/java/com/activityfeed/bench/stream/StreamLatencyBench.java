@@ -194,13 +194,11 @@ public final class StreamLatencyBench {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
             drain();
-            long[] sseLatency = IntStream.range(0, count).filter(i -> delivered.containsKey(from + i))
-                    .mapToLong(i -> delivered.get(from + i)).toArray();
-            phase.sse = Percentiles.ofNanos(sseLatency);
             for (int i = 0; i < count; i++) {
                 Long took = delivered.get(from + i);
                 phase.sseAt[i] = took == null ? 0 : took;
             }
+            phase.sse = Percentiles.ofNanos(Arrays.stream(phase.sseAt).filter(v -> v > 0).toArray());
             phase.lost = IntStream.range(0, count).filter(i -> phase.ack[i] > 0 && !delivered.containsKey(from + i)).count();
             return phase;
         }
