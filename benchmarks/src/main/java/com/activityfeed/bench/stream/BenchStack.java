@@ -30,6 +30,8 @@ final class BenchStack implements AutoCloseable {
     final Infra infra;
     final ServiceProcess ingest;
     final ServiceProcess feed;
+    // -DpostConnections: how many POSTs may be on the wire at once (more wait in the client's queue)
+    private final PostClient posts;
 
     BenchStack(String feedHeap) {
         infra = Infra.shared();
@@ -44,6 +46,7 @@ final class BenchStack implements AutoCloseable {
         FlightRecording.ifAsked("jfrFeed", env); // -DjfrFeed=/tmp/feed.jfr: the feed process (consumer, relay, fan-out)
         settings("feedEnv", env);
         feed = ServiceProcess.start("feed-service", Ports.free(), env, logs);
+        posts = new PostClient("127.0.0.1", ingest.port(), Integer.getInteger("postConnections", 128));
     }
 
     /**
@@ -71,12 +74,7 @@ final class BenchStack implements AutoCloseable {
         // the marker goes in the title and the payload: tiles carry both (SPEC §4)
         String body = "{\"type\":\"bench_tick\",\"priority\":\"high\",\"title\":\"" + title
                 + "\",\"payload\":{\"marker\":\"" + title + "\"}}";
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(ingest.url("/api/v1/events")))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(10))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
-                .thenApply(HttpResponse::statusCode);
+        return posts.post("/api/v1/events", token, body);
     }
 
     /** A record as ingest writes it for one {@link #post} event: the size the floors use. */
@@ -157,6 +155,7 @@ final class BenchStack implements AutoCloseable {
 
     @Override
     public void close() {
+        posts.close();
         feed.close();
         ingest.close();
     }

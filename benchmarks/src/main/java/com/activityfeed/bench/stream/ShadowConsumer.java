@@ -30,6 +30,8 @@ final class ShadowConsumer {
     private final KafkaConsumer<String, byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    // per record read: its timestamp (ms) and its time to this consumer's poll (ns)
+    private long[] stamps = new long[1024];
     private long[] nanos = new long[1024];
     private int count;
 
@@ -62,7 +64,9 @@ final class ShadowConsumer {
                     long took = Math.max(1, System.currentTimeMillis() - r.timestamp()) * 1_000_000L;
                     if (count == nanos.length) {
                         nanos = Arrays.copyOf(nanos, count * 2);
+                        stamps = Arrays.copyOf(stamps, count * 2);
                     }
+                    stamps[count] = r.timestamp();
                     nanos[count++] = took;
                 }
             }
@@ -70,10 +74,11 @@ final class ShadowConsumer {
         consumer.close(Duration.ofSeconds(5));
     }
 
-    /** Stops reading and returns what it read: timestamp → this consumer's poll. */
-    Percentiles stop() throws InterruptedException {
+    /** Stops reading and returns what it read of records stamped from {@code fromMillis} on: timestamp → this consumer's poll. */
+    Percentiles stop(long fromMillis) throws InterruptedException {
         running.set(false);
         thread.join(10_000);
-        return Percentiles.ofNanos(Arrays.copyOf(nanos, count));
+        return Percentiles.ofNanos(java.util.stream.IntStream.range(0, count).filter(i -> stamps[i] >= fromMillis)
+                .mapToLong(i -> nanos[i]).toArray());
     }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +39,8 @@ import java.util.stream.IntStream;
  * safety cap of in-flight requests ({@code -DmaxInFlight}, 4096) makes it skip; skips are printed.
  *
  * <p>Arguments: [events/s=1000] [seconds=20]; {@code -DwarmupEvents=40000} events at {@code -DwarmupRate=300}/s first (not
- * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest, {@code -Dshadow=false}
- * leaves out the plain consumer that reads activity.raw beside the feed ({@link ShadowConsumer}).
+ * measured), {@code -Dfloor=false} skips the floors, {@code -Djfr=/tmp/ingest.jfr} records ingest, {@code -Dshadow=true}
+ * adds plain consumers that read activity.raw beside the feed ({@link ShadowConsumer}).
  */
 public final class StreamLatencyBench {
     private static final Pattern TITLE = Pattern.compile("\"bench-(\\d+)\"");
@@ -60,10 +62,36 @@ public final class StreamLatencyBench {
                     .bearer(TestTokens.reader(tenant, "watcher")).connect()) {
                 sse.awaitEvent("feed.connected", Duration.ofSeconds(10));
                 Run run = new Run(stack, sse, tenant, producer, maxInFlight);
+                // -Dshadow=true: plain consumers beside the feed, started before the warm-up so that their
+                // compilation is not in the measured period. Off unless asked for: their CPU is taken
+                // from the processes measured (with their compilation, half the benchmark JVM's samples
+                // in a measured period when they started with it)
+                boolean shadows = Boolean.parseBoolean(System.getProperty("shadow", "false"));
+                ShadowConsumer committed = shadows ? new ShadowConsumer(stack.infra, tenant, "read_committed") : null;
+                ShadowConsumer uncommitted = shadows ? new ShadowConsumer(stack.infra, tenant, "read_uncommitted") : null;
                 System.out.printf("P2: %d single-event POSTs/s, open loop; warm-up %d events at %d/s   [%s]%n", rate,
                         warmupEvents, warmupRate, LoadAverage.now());
+                String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
+                // scraped every 5 s during the warm-up, as a Prometheus would: the benchmark reads the
+                // per-hop counters right before the measured period, and a service's first scrapes run
+                // cold code (in one run a cold scrape at second 10 made that second's slowest delivery
+                // 289 ms against about 50; the warm-up's first ones are cold instead)
+                ScheduledExecutorService scrapes = Executors.newSingleThreadScheduledExecutor(r -> {
+                            Thread t = new Thread(r, "bench-warmup-scrape");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                scrapes.scheduleWithFixedDelay(() -> HopHistograms.scrape(metrics), 5, 5, TimeUnit.SECONDS);
                 run.phase(0, warmupEvents, warmupRate);
-                int idle = Integer.getInteger("idleSeconds", 10);
+                scrapes.shutdownNow();
+                // -DidleSeconds=10: the stack's CPU with nothing to do, measured between the warm-up and
+                // the measured period. Off by default: the first second of load after 20 idle seconds
+                // brought long compilations (JFR: a 755 ms C2 compile of Netty's write path in ingest,
+                // 608 ms of compiles in feed, the executor's idle path deoptimised), ingest and feed
+                // took both cores, and that second's slowest delivery was 457-563 ms against at most
+                // 100-160 ms for every later second (three runs). That is what a stack waking up costs
+                // once, not its latency at a sustained rate.
+                int idle = Integer.getInteger("idleSeconds", 0);
                 if (idle > 0) {
                     // what the stack costs with nothing to do: the floor under every per-event figure below;
                     // after as long again to settle, since the warm-up's last work (commits, relays,
@@ -76,17 +104,31 @@ public final class StreamLatencyBench {
                     System.out.print(CpuShares.snapshot(stack.ingest.port(), stack.feed.port())
                             .table(idleBefore, 0, "    ").replaceAll("\\s+[0-9.]+ ms CPU per event", ""));
                 }
-                String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
                 HopHistograms before = HopHistograms.scrape(metrics);
-                CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 double[] pollsBefore = stack.polls();
+                CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 int from = warmupEvents;
-                boolean shadows = Boolean.parseBoolean(System.getProperty("shadow", "true"));
-                ShadowConsumer committed = shadows ? new ShadowConsumer(stack.infra, tenant, "read_committed") : null;
-                ShadowConsumer uncommitted = shadows ? new ShadowConsumer(stack.infra, tenant, "read_uncommitted") : null;
+                // -DscrapeAtSecond=N: both services' metrics scraped N seconds into the measured period,
+                // as Prometheus does every 15-30 s: its cost shows in that second's slowest delivery
+                int scrapeAt = Integer.getInteger("scrapeAtSecond", 0);
+                if (scrapeAt > 0) {
+                    Thread scraper = new Thread(() -> {
+                        try {
+                            Thread.sleep(scrapeAt * 1000L);
+                            long t0 = System.nanoTime();
+                            HopHistograms.scrape(metrics);
+                            System.out.printf("  scrape of both services' metrics at second %d took %d ms%n", scrapeAt,
+                                    (System.nanoTime() - t0) / 1_000_000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "bench-scrape");
+                    scraper.setDaemon(true);
+                    scraper.start();
+                }
                 Phase measured = run.phase(from, rate * seconds, rate);
-                Percentiles shadowCommitted = shadows ? committed.stop() : null;
-                Percentiles shadowUncommitted = shadows ? uncommitted.stop() : null;
+                Percentiles shadowCommitted = shadows ? committed.stop(measured.startedAtMillis) : null;
+                Percentiles shadowUncommitted = shadows ? uncommitted.stop(measured.startedAtMillis) : null;
                 CpuShares cpuAfter = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
                 double[] pollsAfter = stack.polls();
@@ -150,6 +192,7 @@ public final class StreamLatencyBench {
             AtomicInteger inFlight = new AtomicInteger();
             long period = 1_000_000_000L / rate;
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            phase.startedAtMillis = System.currentTimeMillis() + 20;
             for (int i = 0; i < count; i++) {
                 int n = from + i;
                 long due = start + i * period;
@@ -233,6 +276,8 @@ public final class StreamLatencyBench {
         final AtomicLong accepted = new AtomicLong();
         final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
         double sendSeconds;
+        // wall-clock time of the first POST, to line the slow seconds up with other logs
+        long startedAtMillis;
         Percentiles sse;
         long lost;
 
@@ -262,7 +307,8 @@ public final class StreamLatencyBench {
                 }
                 worst.append(' ').append(max / 1_000_000);
             }
-            System.out.printf("  POST -> SSE, slowest of each second of sending (ms):%s%n", worst);
+            System.out.printf("  POST -> SSE, slowest of each second of sending from %s (ms):%s%n",
+                    java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(startedAtMillis), java.time.ZoneId.systemDefault()), worst);
         }
 
         /** The size of a record ingest writes for these events (one read back from activity.raw is not needed: same shape). */
