@@ -9,8 +9,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +32,9 @@ final class PostClient implements AutoCloseable {
     private record Request(byte[] head, byte[] body, CompletableFuture<Integer> answer) {
     }
 
-    private static final Request STOP = new Request(null, null, null);
-
     private final String host;
     private final int port;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
     /** @param connections how many requests may be on the wire at once */
@@ -50,7 +45,6 @@ final class PostClient implements AutoCloseable {
             Thread t = new Thread(this::serve, "bench-post-" + i);
             t.setDaemon(true);
             t.start();
-            threads.add(t);
         }
     }
 
@@ -76,10 +70,7 @@ final class PostClient implements AutoCloseable {
                 return;
             }
             if (request == null) {
-                continue;
-            }
-            if (request == STOP) {
-                break;
+                continue; // nothing for a second: look at closed again
             }
             try {
                 if (socket == null) {
@@ -186,17 +177,12 @@ final class PostClient implements AutoCloseable {
         }
     }
 
+    /** Fails what still waits; each connection's thread finishes its request and stops within a second. */
     @Override
     public void close() {
         closed = true;
-        for (int i = 0; i < threads.size(); i++) {
-            queue.add(STOP);
-        }
-        Request left;
-        while ((left = queue.poll()) != null) {
-            if (left != STOP) {
-                left.answer().completeExceptionally(new IOException("client closed"));
-            }
+        for (Request left = queue.poll(); left != null; left = queue.poll()) {
+            left.answer().completeExceptionally(new IOException("client closed"));
         }
     }
 }

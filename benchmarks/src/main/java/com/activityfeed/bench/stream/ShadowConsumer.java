@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 /**
  * A plain Kafka consumer of {@code activity.raw} in the benchmark's own JVM, in a group of its own,
@@ -78,7 +79,7 @@ final class ShadowConsumer {
     Percentiles stop(long fromMillis) throws InterruptedException {
         running.set(false);
         thread.join(10_000);
-        return Percentiles.ofNanos(java.util.stream.IntStream.range(0, count).filter(i -> stamps[i] >= fromMillis)
+        return Percentiles.ofNanos(IntStream.range(0, count).filter(i -> stamps[i] >= fromMillis)
                 .mapToLong(i -> nanos[i]).toArray());
     }
 }

@@ -11,6 +11,8 @@ import com.activityfeed.testsupport.sse.SseClient;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,13 +80,14 @@ public final class StreamLatencyBench {
                 // cold code (in one run a cold scrape at second 10 made that second's slowest delivery
                 // 289 ms against about 50; the warm-up's first ones are cold instead)
                 ScheduledExecutorService scrapes = Executors.newSingleThreadScheduledExecutor(r -> {
-                            Thread t = new Thread(r, "bench-warmup-scrape");
-                            t.setDaemon(true);
-                            return t;
-                        });
-                scrapes.scheduleWithFixedDelay(() -> HopHistograms.scrape(metrics), 5, 5, TimeUnit.SECONDS);
+                    Thread t = new Thread(r, "bench-scrape");
+                    t.setDaemon(true);
+                    return t;
+                });
+                ScheduledFuture<?> warmupScrapes = scrapes.scheduleWithFixedDelay(() -> HopHistograms.scrape(metrics), 5, 5,
+                        TimeUnit.SECONDS);
                 run.phase(0, warmupEvents, warmupRate);
-                scrapes.shutdownNow();
+                warmupScrapes.cancel(false);
                 // -DidleSeconds=10: the stack's CPU with nothing to do, measured between the warm-up and
                 // the measured period. Off by default: the first second of load after 20 idle seconds
                 // brought long compilations (JFR: a 755 ms C2 compile of Netty's write path in ingest,
@@ -112,21 +116,15 @@ public final class StreamLatencyBench {
                 // as Prometheus does every 15-30 s: its cost shows in that second's slowest delivery
                 int scrapeAt = Integer.getInteger("scrapeAtSecond", 0);
                 if (scrapeAt > 0) {
-                    Thread scraper = new Thread(() -> {
-                        try {
-                            Thread.sleep(scrapeAt * 1000L);
-                            long t0 = System.nanoTime();
-                            HopHistograms.scrape(metrics);
-                            System.out.printf("  scrape of both services' metrics at second %d took %d ms%n", scrapeAt,
-                                    (System.nanoTime() - t0) / 1_000_000);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "bench-scrape");
-                    scraper.setDaemon(true);
-                    scraper.start();
+                    scrapes.schedule(() -> {
+                        long t0 = System.nanoTime();
+                        HopHistograms.scrape(metrics);
+                        System.out.printf("  scrape of both services' metrics at second %d took %d ms%n", scrapeAt,
+                                (System.nanoTime() - t0) / 1_000_000);
+                    }, scrapeAt, TimeUnit.SECONDS);
                 }
                 Phase measured = run.phase(from, rate * seconds, rate);
+                scrapes.shutdownNow();
                 Percentiles shadowCommitted = shadows ? committed.stop(measured.startedAtMillis) : null;
                 Percentiles shadowUncommitted = shadows ? uncommitted.stop(measured.startedAtMillis) : null;
                 CpuShares cpuAfter = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
@@ -308,7 +306,7 @@ public final class StreamLatencyBench {
                 worst.append(' ').append(max / 1_000_000);
             }
             System.out.printf("  POST -> SSE, slowest of each second of sending from %s (ms):%s%n",
-                    java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(startedAtMillis), java.time.ZoneId.systemDefault()), worst);
+                    LocalTime.ofInstant(Instant.ofEpochMilli(startedAtMillis), ZoneId.systemDefault()), worst);
         }
 
         /** The size of a record ingest writes for these events (one read back from activity.raw is not needed: same shape). */
