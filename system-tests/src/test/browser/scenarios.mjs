@@ -519,19 +519,19 @@ const scenarios = {
     const phone = await firstTiles(browser, { phone: true });
     pages.push(phone.page);
     printBreakdown('phone (4x CPU slowdown, 1.6 Mbps, 150 ms RTT), warm server, cold browser cache', phone);
-    console.log(`MEASURE first tiles, desktop: ${desktop.ms.toFixed(0)} ms server as found, ${desktopWarm.ms.toFixed(0)} ms warm server (target 300 ms)`);
-    console.log(`MEASURE first tiles, phone: ${phoneFound.ms.toFixed(0)} ms server as found, ${phone.ms.toFixed(0)} ms warm server (target 1 s)`);
+    console.log(`MEASURE first tiles painted, desktop: ${desktop.ms.toFixed(0)} ms server as found, ${desktopWarm.ms.toFixed(0)} ms warm server (target 300 ms; their frame began at ${desktop.frame.toFixed(0)} and ${desktopWarm.frame.toFixed(0)} ms)`);
+    console.log(`MEASURE first tiles painted, phone: ${phoneFound.ms.toFixed(0)} ms server as found, ${phone.ms.toFixed(0)} ms warm server (target 1 s; their frame began at ${phoneFound.frame.toFixed(0)} and ${phone.frame.toFixed(0)} ms)`);
     const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
     console.log(`MEASURE load average while measuring: ${load}`);
-    // what makes the first tiles fast, whatever the machine's load: the first screen is one script,
-    // and the first page is asked for before it has arrived (the inline script, not the script's code)
+    // what makes the first tiles fast, whatever the machine's load: the page carries its script and
+    // stylesheet, so the only request before the first tiles is the first page, asked for by the page's
+    // inline script while the rest of the page still arrives
     for (const [label, run] of [['desktop', desktopWarm], ['phone', phone]]) {
       const t = run.timing;
-      const scripts = t.resources.filter(e => /^js\/.*\.js$/.test(e.path));
-      assert(scripts.length === 1 && /^js\/app\.[0-9a-f]{24}\.js$/.test(scripts[0].path),
-        `${label}: one script before the first tiles, the bundle: ${JSON.stringify(scripts.map(e => e.path))}`);
-      assert(t.feedRequest && t.feedRequest.start < scripts[0].end,
-        `${label}: the first page is asked for before the script has arrived: ${JSON.stringify(t.feedRequest)} ${JSON.stringify(scripts[0])}`);
+      const files = t.resources.filter(e => /\.(js|css)$/.test(e.path));
+      assert(files.length === 0, `${label}: no script or stylesheet file before the first tiles: ${JSON.stringify(files.map(e => e.path))}`);
+      assert(t.feedRequest && t.feedRequest.start < t.navigation.domInteractive,
+        `${label}: the first page is asked for while the page is parsed: ${JSON.stringify(t.feedRequest)} ${JSON.stringify(t.navigation)}`);
     }
     // targets 300 ms and 1 s on a quiet machine; asserted with room for a machine shared by many builds
     assert(desktop.ms < 3000, `desktop first tiles in ${desktop.ms.toFixed(0)} ms, server as found (target 300 ms)`);

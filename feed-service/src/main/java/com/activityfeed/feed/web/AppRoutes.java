@@ -32,17 +32,17 @@ import java.util.zip.GZIPOutputStream;
  * no-cache}, so the browser revalidates (a 304 without a body when nothing changed) instead of
  * running yesterday's scripts against today's page. Text files are gzipped once, in memory.
  *
- * <p>The page itself names one script, the first screen's modules joined into {@code
- * js/app.<hash>.js} ({@link ClientBundle}), made from the modules on first use: a name that changes
- * with its content, so it is served {@code immutable} for a year. Modules loaded later (chat,
- * stats) import from it. Every module is still served as it is under its own name.
+ * <p>The page itself carries the first screen's modules joined into one script and the stylesheet,
+ * both inline ({@link ClientBundle}, made from the files on first use), so a browser needs nothing
+ * but the page and the feed's first page to draw the first tiles. Modules loaded later (chat, stats)
+ * are served with their imports pointed at the page's instances. Every file is still served as it
+ * is under its own name.
  */
 @ApplicationScoped
 public class AppRoutes {
     private static final Logger LOG = Logger.getLogger(AppRoutes.class);
     private static final String ROOT = "META-INF/resources";
     private static final Pattern SAFE = Pattern.compile("^/app/[A-Za-z0-9_./-]*$");
-    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final String JS = "/app/js/";
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
@@ -58,7 +58,7 @@ public class AppRoutes {
     }
 
     private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
-    private volatile Optional<ClientBundle> bundle;
+    private volatile Optional<Joined> bundle;
 
     void install(@Observes Router router) {
         router.get("/app").order(Integer.MIN_VALUE).handler(ctx -> {
@@ -114,36 +114,43 @@ public class AppRoutes {
         }
     }
 
-    /** The file at {@code path} as served: the page names the bundle, later modules import from it. */
+    /** The file at {@code path} as served: the page with the joined script and the stylesheet inline, later modules linked to them. */
     private Optional<Asset> asset(String path) {
-        Optional<ClientBundle> joined = bundle();
+        Optional<Joined> joined = bundle();
         if (joined.isPresent()) {
-            ClientBundle b = joined.get();
-            if (path.equals(JS + b.name())) {
-                return Optional.of(asset(path, b.code().getBytes(StandardCharsets.UTF_8), IMMUTABLE));
-            }
+            Joined b = joined.get();
             if (path.equals("/app/index.html")) {
-                return read(path).map(html -> asset(path, b.linkPage(new String(html, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), "no-cache"));
+                return Optional.of(asset(path, b.page().getBytes(StandardCharsets.UTF_8), "no-cache"));
             }
-            if (path.startsWith(JS) && path.endsWith(".js") && path.indexOf('/', JS.length()) < 0 && !b.modules().contains(path.substring(JS.length()))) {
-                return read(path).map(js -> asset(path, b.linkLazy(new String(js, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), "no-cache"));
+            if (path.startsWith(JS) && path.endsWith(".js") && path.indexOf('/', JS.length()) < 0 && !b.bundle().modules().contains(path.substring(JS.length()))) {
+                return read(path).map(js -> asset(path, b.bundle().linkLazy(new String(js, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), "no-cache"));
             }
         }
         return load(path);
     }
 
-    /** The bundle, made once; when the modules cannot be joined the page names them one by one, as in the sources. */
-    private Optional<ClientBundle> bundle() {
-        Optional<ClientBundle> made = bundle;
+    /** The joined script and the page that carries it. */
+    private record Joined(ClientBundle bundle, String page) {
+    }
+
+    /**
+     * The joined script and its page, made once; when the modules cannot be joined or the page cannot
+     * carry them inline, every file is served as in the sources (the page names the modules one by one).
+     */
+    private Optional<Joined> bundle() {
+        Optional<Joined> made = bundle;
         if (made == null) {
             synchronized (this) {
                 made = bundle;
                 if (made == null) {
                     try {
-                        made = Optional.of(ClientBundle.make(file -> read(JS + file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null)));
-                        LOG.infof("web client: %s joins %s", made.get().name(), made.get().modules());
+                        ClientBundle joined = ClientBundle.make(file -> text(JS + file).orElse(null));
+                        String page = joined.linkPage(text("/app/index.html").orElseThrow(() -> new IllegalStateException("no index.html")),
+                                text("/app/app.css").orElseThrow(() -> new IllegalStateException("no app.css")));
+                        made = Optional.of(new Joined(joined, page));
+                        LOG.infof("web client: the page carries %s joined and app.css, inline", joined.modules());
                     } catch (IllegalStateException e) {
-                        LOG.errorf("web client: the first screen's modules cannot be joined, the page loads them one by one: %s", e.getMessage());
+                        LOG.errorf("web client: the page cannot carry the first screen's modules and stylesheet inline, it names the files one by one: %s", e.getMessage());
                         made = Optional.empty();
                     }
                     bundle = made;
@@ -156,6 +163,10 @@ public class AppRoutes {
     /** A file of the client as it is, revalidated on every use. */
     static Optional<Asset> load(String path) {
         return read(path).map(bytes -> asset(path, bytes, "no-cache"));
+    }
+
+    private static Optional<String> text(String path) {
+        return read(path).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     private static Optional<byte[]> read(String path) {

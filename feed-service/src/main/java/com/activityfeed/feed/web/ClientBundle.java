@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,10 +16,13 @@ import java.util.regex.Pattern;
 
 /**
  * The web client's first screen as one script: {@code js/main.js} and every module it imports
- * statically, joined into one ES module named by a hash of its content ({@code js/app.<hash>.js}).
- * The sources stay plain ES modules (readable, served as they are, no build tool); only the page
- * that {@link AppRoutes} serves names the bundle, so a phone on a slow network asks for one script
- * instead of twelve (each a round trip behind the browser's six connections per host).
+ * statically, joined into one ES module. The sources stay plain ES modules (readable, served as they
+ * are, no build tool); only the page that {@link AppRoutes} serves carries the joined script, inline,
+ * with the stylesheet inline beside it ({@link #linkPage}), so the first screen needs no request but
+ * the page and the feed's first page. On a phone each further file cost a round trip after the page
+ * had been parsed (150 ms at the throttled profile, plus its transfer); inline, their bytes come with
+ * the page while the browser is still setting up the document. The page itself is revalidated by its
+ * ETag on every use (a 304 when nothing changed), so a deploy is seen at once.
  *
  * <p>Each module becomes a function scope, run once in import order, returning its exports; an
  * import becomes a destructuring of the imported module's exports. That keeps ES semantics for the
@@ -27,33 +30,35 @@ import java.util.regex.Pattern;
  * const}); any other form (default exports, {@code export let}, re-exports, import cycles) is
  * refused when the bundle is made, so a change that would need a real bundler fails its test
  * rather than the page. Modules loaded later ({@code import('./chat.js')}) stay separate files; their
- * imports of bundled modules are pointed at the bundle ({@link #linkLazy}), so the page keeps one
- * instance of each module. The bundle exports every bundled module's exports for them.
+ * imports of bundled modules read the page's instances from {@code globalThis.afpClient}, which the
+ * joined script fills with every bundled module's exports ({@link #linkLazy}), so the page keeps one
+ * instance of each module.
  */
 final class ClientBundle {
     static final String ENTRY = "main.js";
-    /** The block of index.html that names the separate modules; the served page names the bundle instead. */
+    /** The block of index.html that names the separate modules; the served page has the joined script there instead. */
     static final Pattern MODULES_BLOCK = Pattern.compile("<!-- modules -->.*?<!-- /modules -->", Pattern.DOTALL);
+    /** The page's stylesheet link; the served page has the stylesheet inline there instead. */
+    static final String STYLESHEET = "<link rel=\"stylesheet\" href=\"app.css\">";
+    /** The global through which modules loaded later reach the joined modules' exports. */
+    static final String GLOBAL = "globalThis.afpClient";
+    private static final Pattern CSP = Pattern.compile("(<meta http-equiv=\"Content-Security-Policy\" content=\")([^\"]*)(\")");
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s*\\{([^}]*)}\\s*from\\s*'\\./([A-Za-z0-9_-]+\\.js)';[ \\t]*$", Pattern.MULTILINE);
     private static final Pattern ANY_IMPORT = Pattern.compile("^\\s*import\\b(?!\\s*\\()", Pattern.MULTILINE);
     private static final Pattern EXPORT = Pattern.compile("^export\\s+(?:async\\s+function\\*?|function\\*?|class|const)\\s+([A-Za-z_$][\\w$]*)", Pattern.MULTILINE);
     private static final Pattern ANY_EXPORT = Pattern.compile("^\\s*export\\b", Pattern.MULTILINE);
+    /** A module loaded when needed; relative to js/ in the sources, to the page (one folder up) once joined. */
+    private static final Pattern DYNAMIC_IMPORT = Pattern.compile("\\bimport\\('\\./([A-Za-z0-9_-]+\\.js)'\\)");
+    private static final Pattern ANY_DYNAMIC_IMPORT = Pattern.compile("\\bimport\\s*\\(");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_$][\\w$]*");
 
-    private final String name;
     private final String code;
     private final Set<String> modules;
 
-    private ClientBundle(String name, String code, Set<String> modules) {
-        this.name = name;
+    private ClientBundle(String code, Set<String> modules) {
         this.code = code;
         this.modules = modules;
-    }
-
-    /** The bundle's file name under {@code js/}: {@code app.<24 hex digits of SHA-256>.js}. */
-    String name() {
-        return name;
     }
 
     String code() {
@@ -90,6 +95,10 @@ final class ClientBundle {
             String body = EXPORT.matcher(module.getValue()).replaceAll(m -> Matcher.quoteReplacement(m.group().substring("export".length()).stripLeading()));
             body = IMPORT.matcher(body).replaceAll(m -> Matcher.quoteReplacement(
                     "const { " + destructure(m.group(1), file) + " } = " + variable(m.group(2)) + ";"));
+            if (ANY_DYNAMIC_IMPORT.matcher(body).results().count() != DYNAMIC_IMPORT.matcher(body).results().count()) {
+                throw new IllegalStateException("js/" + file + " has an import() the bundle cannot point at js/: only `import('./x.js')`");
+            }
+            body = DYNAMIC_IMPORT.matcher(body).replaceAll("import('./js/$1')");
             boolean entry = file.equals(ENTRY);
             out.append("\n// ---- ").append(file).append(" ----\n")
                     .append(entry ? "(() => {\n" : "const " + variable(file) + " = (() => {\n")
@@ -99,32 +108,57 @@ final class ClientBundle {
             }
             out.append(entry ? "})();\n" : "return { " + String.join(", ", exports) + " };\n})();\n");
         }
-        // `export { module$x.a as a }` is not valid syntax: the names are bound to constants first
-        out.append("\n// for the modules loaded later (chat, stats), which import from this file\n");
+        out.append("\n// for the modules loaded later (chat, stats): the page's instances of the joined modules\n");
         List<String> bindings = new ArrayList<>();
-        exportsOf.forEach((file, names) -> names.forEach(n -> bindings.add(n + "$ = " + variable(file) + "." + n)));
-        if (!bindings.isEmpty()) {
-            out.append("const ").append(String.join(",\n  ", bindings)).append(";\n");
-            out.append("export { ").append(String.join(", ", exportedBy.keySet().stream().map(n -> n + "$ as " + n).toList())).append(" };\n");
-        }
-        String code = out.toString();
-        return new ClientBundle("app." + hash(code) + ".js", code, sources.keySet());
+        exportsOf.forEach((file, names) -> names.forEach(n -> bindings.add(n + ": " + variable(file) + "." + n)));
+        out.append(GLOBAL).append(" = Object.freeze({\n  ").append(String.join(",\n  ", bindings)).append(",\n});\n");
+        return new ClientBundle(out.toString(), sources.keySet());
     }
 
-    /** A module loaded later, with its imports of bundled modules pointed at the bundle. */
+    /** A module loaded later, its imports of joined modules read from the page's instances ({@link #GLOBAL}). */
     String linkLazy(String source) {
         return IMPORT.matcher(source).replaceAll(m -> modules.contains(m.group(2))
-                ? Matcher.quoteReplacement("import {" + m.group(1) + "} from './" + name + "';")
+                ? Matcher.quoteReplacement("const { " + destructure(m.group(1), m.group(2)) + " } = " + GLOBAL + ";")
                 : Matcher.quoteReplacement(m.group()));
     }
 
-    /** The page with the block that names the separate modules replaced by the bundle. */
-    String linkPage(String html) {
+    /**
+     * The page as served: the block that names the separate modules replaced by the joined script
+     * and the stylesheet link by the stylesheet, both inline, each allowed by its hash in the page's
+     * Content-Security-Policy (which keeps refusing any other inline script or style).
+     */
+    String linkPage(String html, String css) {
         Matcher block = MODULES_BLOCK.matcher(html);
         if (!block.find()) {
-            throw new IllegalStateException("index.html has no <!-- modules --> … <!-- /modules --> block to replace by the bundle");
+            throw new IllegalStateException("index.html has no <!-- modules --> … <!-- /modules --> block to replace by the joined script");
         }
-        return block.replaceFirst(Matcher.quoteReplacement("<script type=\"module\" src=\"js/" + name + "\"></script>"));
+        if (!html.contains(STYLESHEET)) {
+            throw new IllegalStateException("index.html has no " + STYLESHEET + " to replace by the stylesheet");
+        }
+        // inside <script> and <style> the HTML parser ends at the first closing tag (and treats <!-- in a script specially)
+        if (Pattern.compile("</script|<!--", Pattern.CASE_INSENSITIVE).matcher(code).find()) {
+            throw new IllegalStateException("the joined script contains </script or <!--, which cannot stand inline");
+        }
+        if (Pattern.compile("</style", Pattern.CASE_INSENSITIVE).matcher(css).find()) {
+            throw new IllegalStateException("app.css contains </style, which cannot stand inline");
+        }
+        Matcher csp = CSP.matcher(html);
+        if (!csp.find()) {
+            throw new IllegalStateException("index.html has no Content-Security-Policy to allow the inline script and stylesheet in");
+        }
+        String policy = allow(allow(csp.group(2), "script-src", sha256(code)), "style-src", sha256(css));
+        String page = html.substring(0, csp.start(2)) + policy + html.substring(csp.end(2));
+        page = MODULES_BLOCK.matcher(page).replaceFirst(Matcher.quoteReplacement("<script type=\"module\">" + code + "</script>"));
+        return page.replace(STYLESHEET, "<style>" + css + "</style>");
+    }
+
+    /** The policy with {@code hash} added to {@code directive}'s sources. */
+    private static String allow(String policy, String directive, String hash) {
+        Matcher d = Pattern.compile("(^|;\\s*)" + directive + " ([^;]*)").matcher(policy);
+        if (!d.find()) {
+            throw new IllegalStateException("the page's Content-Security-Policy has no " + directive + ": " + policy);
+        }
+        return policy.substring(0, d.end(2)) + " '" + hash + "'" + policy.substring(d.end(2));
     }
 
     private static void collect(String file, Function<String, String> read, Map<String, String> done, Set<String> visiting) {
@@ -180,10 +214,11 @@ final class ClientBundle {
         return "module$" + file.substring(0, file.length() - ".js".length()).replaceAll("\\W", "_");
     }
 
-    private static String hash(String code) {
+    /** A CSP hash source's value: {@code sha256-} and the Base64 of the UTF-8 text's SHA-256. */
+    static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 12);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + Base64.getEncoder().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

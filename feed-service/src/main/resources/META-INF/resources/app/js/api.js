@@ -10,13 +10,30 @@ export class ApiError extends Error {
   }
 }
 
+let current; // the token in use; undefined until read from this tab's session storage
+
 export function token() {
-  return sessionStorage.getItem(KEY);
+  if (current === undefined) current = sessionStorage.getItem(KEY);
+  return current;
 }
 
 export function setToken(value) {
-  if (value) sessionStorage.setItem(KEY, value.trim());
+  current = value ? value.trim() : null;
+  if (current) sessionStorage.setItem(KEY, current);
   else sessionStorage.removeItem(KEY);
+}
+
+/**
+ * A token to use at once and keep in the session only later ({@link keepToken}): a page's first use
+ * of session storage cost a throttled phone 35-50 ms before its first tiles.
+ */
+export function useToken(value) {
+  current = value.trim();
+}
+
+/** Keeps the token in use for this tab's later page loads. */
+export function keepToken() {
+  if (current) sessionStorage.setItem(KEY, current);
 }
 
 /** The token's claims, read for display only: the services verify it. */

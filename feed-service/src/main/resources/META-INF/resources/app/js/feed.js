@@ -171,7 +171,10 @@ export class FeedView {
       this.updatePill();
       if (!this.firstDrawn) {
         this.firstDrawn = true;
-        // Read by the browser test: time from navigation to the first tiles on screen.
+        // Read by the browser test: the frame that draws the first tiles begins (the mark), and the
+        // first tile's sentence is painted (Element Timing, renderTime).
+        const sentence = this.list.querySelector('.sentence');
+        if (sentence) sentence.setAttribute('elementtiming', 'afp:first-tile');
         requestAnimationFrame(() => performance.mark('afp:first-tiles'));
       }
     } catch (e) {

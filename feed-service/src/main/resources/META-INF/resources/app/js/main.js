@@ -1,4 +1,4 @@
-import { api, claims, setToken, token } from './api.js';
+import { api, claims, keepToken, setToken, token, useToken } from './api.js';
 import { FeedView } from './feed.js';
 import { CommentsDrawer } from './comments.js';
 import { LiveStream } from './stream.js';
@@ -12,15 +12,18 @@ import { h, toast } from './dom.js';
 const $ = id => document.getElementById(id);
 const UNREAD_ANNOUNCE_MS = 10000;
 
-// A token in the URL fragment (the local run prints such links) moves to this tab's session
-// storage and leaves the address bar, so it is not bookmarked or shared by accident.
+// A token in the URL fragment (the local run prints such links) is used at once; once the first
+// tiles are on screen it moves to this tab's session storage and leaves the address bar, so it is
+// not bookmarked or shared by accident (returned: the step to take then).
 function takeTokenFromFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
   const value = params.get('token');
-  if (value) {
-    setToken(value);
-    history.replaceState(null, '', location.pathname + location.search);
-  }
+  if (!value) return () => {};
+  useToken(value);
+  return () => {
+    keepToken();
+    if (new URLSearchParams(location.hash.slice(1)).get('token') === value) history.replaceState(null, '', location.pathname + location.search);
+  };
 }
 
 function showSignIn(message) {
@@ -71,7 +74,7 @@ function disclosure(button, panel, onOpen) {
 
 function start() {
   performance.mark('afp:script-start'); // read by the browser test: when the client's code began to run
-  takeTokenFromFragment();
+  const keepFragmentToken = takeTokenFromFragment();
   $('signin-form').addEventListener('submit', e => {
     e.preventDefault();
     setToken($('token-input').value);
@@ -79,11 +82,13 @@ function start() {
   });
   const who = claims();
   if (!token() || !who) {
+    keepFragmentToken();
     showSignIn(token() ? 'That token cannot be read.' : '');
     return;
   }
   if (who.exp && who.exp * 1000 < Date.now()) {
     setToken(null);
+    keepFragmentToken();
     showSignIn('The token has expired: paste a fresh one.');
     return;
   }
@@ -344,6 +349,7 @@ function start() {
   // the first page's (a throttled phone drew its tiles half a second after the page had arrived).
   // The stream's first connection reads the first page again, so nothing that changed meanwhile is missed.
   feed.reload().finally(() => requestAnimationFrame(() => setTimeout(() => {
+    keepFragmentToken();
     feed.loadTypes().then(types => { if (following) following.view.typeList = types; drawFollows(); });
     follows.load().catch(() => {});
     refreshUnread();

@@ -9,15 +9,12 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
-/** The web client's files: ETag + no-cache (a deploy is seen at once), gzip, 304, favicon; the first screen's bundle. */
+/** The web client's files: ETag + no-cache (a deploy is seen at once), gzip, 304, favicon; the page with its script and stylesheet inline. */
 @QuarkusTest
 @QuarkusTestResource(value = InfraTestResource.class, restrictToAnnotatedClass = false,
         initArgs = @ResourceArg(name = "database", value = "feed"))
@@ -52,27 +49,18 @@ class AppRoutesTest {
     }
 
     @Test
-    void thePageNamesOneContentHashedScriptServedImmutableThatLaterModulesImport() {
+    void thePageCarriesTheFirstScreensScriptAndStylesheetAndLaterModulesUseItsInstances() {
         String page = given().when().get("/app/").then().statusCode(200).extract().asString();
-        Matcher script = Pattern.compile("<script type=\"module\" src=\"js/(app\\.[0-9a-f]{24}\\.js)\"></script>").matcher(page);
-        assertThat(script.find()).as("the page names the bundle: %s", page).isTrue();
-        assertThat(page).doesNotContain("modulepreload").doesNotContain("js/main.js");
-        String bundle = "/app/js/" + script.group(1);
-        Response first = given().config(RAW).header("Accept-Encoding", "gzip").when().get(bundle);
-        assertThat(first.statusCode()).isEqualTo(200);
-        // its name changes with its content: kept a year, never revalidated
-        assertThat(first.header("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
-        assertThat(first.header("Content-Encoding")).isEqualTo("gzip");
-        assertThat(first.header("Content-Type")).startsWith("text/javascript");
-        given().header("If-None-Match", first.header("ETag")).when().get(bundle).then().statusCode(304);
-        assertThat(given().when().get(bundle).asString()).contains("class FeedView").contains("function start()");
-        // chat and stats, loaded when opened, share the page's modules through the bundle
+        // nothing to fetch before the first tiles but the feed's first page: no script or stylesheet file
+        assertThat(page).contains("<script type=\"module\">").contains("class FeedView").contains("function start()")
+                .contains("<style>").contains(":root").doesNotContain("modulepreload").doesNotContain(" src=\"js/")
+                .doesNotContain("href=\"app.css\"");
+        // chat and stats, loaded when opened, share the page's modules
         given().when().get("/app/js/chat.js").then().statusCode(200).header("Cache-Control", "no-cache")
-                .body(containsString("from './" + script.group(1) + "'"), not(containsString("from './api.js'")));
-        // any other hash is not a file
-        given().when().get("/app/js/app.000000000000000000000000.js").then().statusCode(404);
-        // the separate modules are still there under their own names
+                .body(containsString("const { api, query } = globalThis.afpClient;"), not(containsString("from './api.js'")));
+        // the separate modules and the stylesheet are still there under their own names
         given().when().get("/app/js/feed.js").then().statusCode(200).body(containsString("export class FeedView"));
+        given().when().get("/app/app.css").then().statusCode(200).body(containsString(":root"));
     }
 
     @Test
