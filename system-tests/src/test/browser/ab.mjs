@@ -1,38 +1,54 @@
 import { launch } from './lib.mjs';
+import { firstTiles } from './web2.mjs';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
-// Two or more builds of the client against one running service, alternately, N page loads each:
-//   GATEWAY_URL=http://127.0.0.1:8080 READER_TOKEN=... node ab.mjs N phone|desktop before=old.js after=new.js[+app.css]
-// Each variant's bundle (and stylesheet, when given) is handed to the page by Playwright, so every
-// variant loads it the same way; the page, the API and the stream are the service's. Prints the
-// median and the spread of the time to the first tiles, the script's run and the answer-to-tiles time.
+import { gzipSync } from 'node:zlib';
+// Two or more versions of the served page against one running service, alternately, N fresh-context loads each:
+//   GATEWAY_URL=http://127.0.0.1:8080 READER_TOKEN=... node ab.mjs N phone|desktop before=old.html after=new.html[+dir]
+// Each variant is a page as the service serves it (save one with `curl -s $GATEWAY_URL/app/ > new.html`); the
+// files it names (`js/…`, `app.css`) are read from the variant's folder (`+dir`, default the page's folder).
+// Every variant is answered the same way, by a local server of its own on a loopback port (gzip, keep-alive),
+// which passes everything else (/api/…) to GATEWAY_URL, so the network profile applies to all of them
+// alike. Prints, per variant, the medians of the first tiles painted (Element Timing; only when the page
+// marks its first tile) and of the start of the frame that draws them (the afp:first-tiles mark).
 const [n, profile, ...specs] = process.argv.slice(2);
-const variants = specs.map(s => { const [name, files] = s.split('='); const [file, css] = files.split('+'); return { name, body: readFileSync(file), css: css ? readFileSync(css) : null }; });
-const phone = profile === 'phone';
+const upstream = new URL(process.env.GATEWAY_URL);
+const types = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const variants = await Promise.all(specs.map(spec => {
+  const [name, files] = spec.split('=');
+  const [page, dir = page.replace(/[^/]*$/, '') || './'] = files.split('+');
+  const gz = new Map();
+  const server = http.createServer((req, res) => {
+    const path = req.url.split('?')[0];
+    const file = path === '/app/' ? page : path.startsWith('/app/') && !path.includes('..') && /\.(js|css)$/.test(path) ? dir + path.slice('/app/'.length) : null;
+    let body = null;
+    try { body = file && (gz.get(file) || gz.set(file, gzipSync(readFileSync(file))).get(file)); } catch { body = null; }
+    if (body) {
+      res.writeHead(200, { 'Content-Type': types[file.split('.').pop()], 'Content-Encoding': 'gzip', 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+      return res.end(body);
+    }
+    const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      r => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
+    up.on('error', () => { res.writeHead(502); res.end(); });
+    req.pipe(up);
+  });
+  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve({ name, server, url: `http://127.0.0.1:${server.address().port}` })));
+}));
 const browser = await launch();
-const results = Object.fromEntries(variants.map(v => [v.name, []]));
+const results = Object.fromEntries(variants.map(v => [v.name, { painted: [], frame: [] }]));
 for (let i = 0; i < Number(n); i++) {
   for (const v of variants) {
-    const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.route('**/js/app.*.js', route => route.fulfill({ status: 200, contentType: 'text/javascript', body: v.body }));
-    await page.route('**/app.css', route => v.css ? route.fulfill({ status: 200, contentType: 'text/css', body: v.css }) : route.continue());
-    if (phone) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6 * 1024 * 1024 / 8, uploadThroughput: 750 * 1024 / 8 });
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-    }
-    await page.goto(`${process.env.GATEWAY_URL}/app/#token=${process.env.READER_TOKEN}`);
-    await page.waitForFunction(() => performance.getEntriesByName('afp:first-tiles').length > 0, null, { timeout: 30000 });
-    const m = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)])));
-    results[v.name].push(m);
-    await context.close();
+    const run = await firstTiles(browser, { phone: profile === 'phone', base: v.url, paintTimeoutMs: 3000 });
+    if (run.ms != null) results[v.name].painted.push(Math.round(run.ms));
+    results[v.name].frame.push(Math.round(run.frame));
+    await run.context.close();
   }
 }
-const q = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+const median = xs => xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : '-';
 const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
-for (const [name, ms] of Object.entries(results)) {
-  const ft = ms.map(m => m['afp:first-tiles']), draw = ms.map(m => m['afp:first-tiles'] - Math.max(m['afp:script-ready'], m['afp:first-page-answer'])), run = ms.map(m => m['afp:script-ready'] - m['afp:script-start']);
-  console.log(`${profile} ${name}: first tiles median ${q(ft, 0.5)} ms (min ${Math.min(...ft)}, max ${Math.max(...ft)}); script run median ${q(run, 0.5)}; answer->tiles median ${q(draw, 0.5)}  [load ${load}]  all: ${ft.join(' ')}`);
+for (const [name, r] of Object.entries(results)) {
+  console.log(`${profile} ${name}: first tiles painted median ${median(r.painted)} ms (${r.painted.join(' ') || 'not marked'}); their frame began median ${median(r.frame)} ms (${r.frame.join(' ')})`);
 }
+console.log(`[load ${load}] ${new Date().toISOString()}`);
 await browser.close();
+for (const v of variants) v.server.close();

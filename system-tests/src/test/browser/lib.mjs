@@ -70,6 +70,14 @@ export async function serveAppFromSource(context) {
   });
 }
 
+/**
+ * Waits until the feed's first page is drawn whole: its first tiles come in two frames (the top
+ * ones first), and a page that fails to load or shows the sign-in form has nothing to wait for.
+ */
+export async function firstPageDrawn(page) {
+  await page.waitForFunction(() => !window.afp || !window.afp.feed.loading, null, { timeout: 5000 }).catch(() => {});
+}
+
 /** A browser context signed in with `token` through the URL fragment, as the local run's link does. */
 export async function openFeed(browser, token, { width = 1000, height = 900, timezoneId, isMobile, before } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, timezoneId, isMobile, hasTouch: isMobile });
@@ -81,6 +89,7 @@ export async function openFeed(browser, token, { width = 1000, height = 900, tim
   page.on('dialog', d => { console.log(`[dialog] ${d.type()}: ${d.message()}`); page.dialogs = (page.dialogs || 0) + 1; d.dismiss(); });
   await page.goto(`${BASE()}/app/#token=${token}`);
   await page.locator('#app').waitFor({ state: 'visible', timeout: 15000 });
+  await firstPageDrawn(page);
   return page;
 }
 

@@ -2,7 +2,7 @@
 // 1 failed (with screenshots of every open page), 3 skipped because an API it needs is missing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, Skip, react, SHOTS,
+  tile, waitLive, assert, Skip, react, SHOTS, firstPageDrawn,
 } from './lib.mjs';
 import { scenarios as secondEdition, following, firstTiles, printBreakdown, sideBySide } from './web2.mjs';
 import { randomUUID } from 'node:crypto';
@@ -498,6 +498,7 @@ const scenarios = {
     pages.push(desktop.page);
     printBreakdown('desktop, server as found, cold browser cache', desktop);
     const page = desktop.page;
+    await firstPageDrawn(page);
     const drawn = await page.locator('article.tile').count();
     const elements = await page.evaluate(() => document.querySelector('article.tile').querySelectorAll('*').length);
     console.log(`first page: ${drawn} tiles drawn, ${n} in the feed; ${elements} elements in the first tile`);
@@ -519,6 +520,7 @@ const scenarios = {
     const phone = await firstTiles(browser, { phone: true });
     pages.push(phone.page);
     printBreakdown('phone (4x CPU slowdown, 1.6 Mbps, 150 ms RTT), warm server, cold browser cache', phone);
+    for (const run of [desktop, phoneFound, desktopWarm, phone]) assert(run.ms != null, 'the first tile is marked for Element Timing and its paint is reported');
     console.log(`MEASURE first tiles painted, desktop: ${desktop.ms.toFixed(0)} ms server as found, ${desktopWarm.ms.toFixed(0)} ms warm server (target 300 ms; their frame began at ${desktop.frame.toFixed(0)} and ${desktopWarm.frame.toFixed(0)} ms)`);
     console.log(`MEASURE first tiles painted, phone: ${phoneFound.ms.toFixed(0)} ms server as found, ${phone.ms.toFixed(0)} ms warm server (target 1 s; their frame began at ${phoneFound.frame.toFixed(0)} and ${phone.frame.toFixed(0)} ms)`);
     const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');

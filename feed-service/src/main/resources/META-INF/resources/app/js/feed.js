@@ -4,6 +4,8 @@ import { renderTile, compareTiles, reactionLabel, followTargets } from './tiles.
 import { names } from './names.js';
 
 const PAGE = 20;
+/** Tiles drawn in the first frame of the first page (about the top half of a phone screen); the rest follow a frame later. */
+const FIRST_FRAME_TILES = 6;
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const HIGHLIGHT_MS = 2000;
 
@@ -158,17 +160,17 @@ export class FeedView {
       const page = (early && await early) || await api('GET', url);
       if (!this.firstDrawn) performance.mark('afp:first-page-answer'); // read by the browser test
       if (generation !== this.generation) return;
-      const arrived = this.arrivedWhileLoading || [];
-      this.arrivedWhileLoading = null;
       this.tiles.clear();
       this.pending.clear();
       this.aliases.clear();
       clear(this.list);
       this.cursor = page.nextCursor || null;
-      this.append(page.items || []);
-      // live changes that came while the page was on its way may be newer than it: applied again
-      for (const tile of arrived) this.upsert(tile, false);
-      this.updatePill();
+      const items = page.items || [];
+      // The page's first tiles come in two frames: the top ones first, the rest in the frame after.
+      // The first frame's style, layout and paint grow with every tile: on the throttled phone six
+      // tiles were painted 300 ms sooner than eighteen.
+      const now = this.firstDrawn ? items.length : Math.min(items.length, FIRST_FRAME_TILES);
+      this.append(items.slice(0, now));
       if (!this.firstDrawn) {
         this.firstDrawn = true;
         // Read by the browser test: the frame that draws the first tiles begins (the mark), and the
@@ -177,6 +179,17 @@ export class FeedView {
         if (sentence) sentence.setAttribute('elementtiming', 'afp:first-tile');
         requestAnimationFrame(() => performance.mark('afp:first-tiles'));
       }
+      if (now < items.length) {
+        await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        if (generation !== this.generation) return;
+        // a live change applied meanwhile may have drawn one of them already
+        this.append(items.slice(now).filter(t => !this.tiles.has(t.id) && !this.pending.has(t.id)));
+      }
+      // live changes that came while the page was on its way may be newer than it: applied again
+      const arrived = this.arrivedWhileLoading || [];
+      this.arrivedWhileLoading = null;
+      for (const tile of arrived) this.upsert(tile, false);
+      this.updatePill();
     } catch (e) {
       this.fail(e);
     } finally {
