@@ -1,4 +1,4 @@
-import { launch } from './lib.mjs';
+import { launch, median, loadAverage } from './lib.mjs';
 import { firstTiles } from './web2.mjs';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -44,8 +44,7 @@ for (let i = 0; i < Number(n); i++) {
     await run.context.close();
   }
 }
-const median = xs => xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : '-';
-const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
+const load = loadAverage();
 for (const [name, r] of Object.entries(results)) {
   console.log(`${profile} ${name}: first tiles painted median ${median(r.painted)} ms (${r.painted.join(' ') || 'not marked'}); their frame began median ${median(r.frame)} ms (${r.frame.join(' ')})`);
 }

@@ -1,4 +1,4 @@
-import { launch } from './lib.mjs';
+import { launch, median, loadAverage } from './lib.mjs';
 import { firstTiles, printBreakdown } from './web2.mjs';
 // Time to the first tiles (painted, and the start of their frame), N fresh-context page loads against a running service, with the breakdown of the last:
 //   GATEWAY_URL=http://127.0.0.1:8080 READER_TOKEN=... node firsttiles.mjs phone|desktop [loads=7]
@@ -17,8 +17,5 @@ for (let i = 0; i < n; i++) {
 }
 printBreakdown(phone ? 'phone' : 'desktop', last);
 await last.context.close();
-const sorted = [...all].sort((a, b) => a - b);
-const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
-const frameMedian = [...frames].sort((a, b) => a - b)[Math.floor(n / 2)];
-console.log(`${phone ? 'phone' : 'desktop'} first tiles painted: median ${sorted[Math.floor(sorted.length / 2)] ?? '-'} ms, in order ${all.join(' ')}; their frame began: median ${frameMedian} ms  [load ${load}]`);
+console.log(`${phone ? 'phone' : 'desktop'} first tiles painted: median ${median(all)} ms, in order ${all.join(' ')}; their frame began: median ${median(frames)} ms  [load ${loadAverage()}]`);
 await browser.close();

@@ -1,4 +1,4 @@
-import { launch } from './lib.mjs';
+import { launch, median, loadAverage } from './lib.mjs';
 // The floor of the first tiles on this machine: the first screen as static HTML (the client's own DOM
 // after its first tiles, scripts removed), same origin and stylesheet, painted without any script:
 //   GATEWAY_URL=http://127.0.0.1:8080 READER_TOKEN=... node floor.mjs phone|desktop [loads=5]
@@ -42,6 +42,5 @@ for (let i = 0; i < n; i++) {
   await context.close();
 }
 results.sort((a, b) => a - b);
-const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
-console.log(`${phone ? 'phone' : 'desktop'} static first screen (${html.length} B of HTML, no script): median ${results[Math.floor(results.length / 2)]} ms, all ${results.join(' ')}  [load ${load}]`);
+console.log(`${phone ? 'phone' : 'desktop'} static first screen (${html.length} B of HTML, no script): median ${median(results)} ms, all ${results.join(' ')}  [load ${loadAverage()}]`);
 await browser.close();

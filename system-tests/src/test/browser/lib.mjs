@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -193,6 +194,16 @@ export async function tilesOnScreen(page) {
 
 export async function waitLive(page) {
   await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 20000 });
+}
+
+/** The middle value of a list of figures ('-' when there is none), as the measuring scripts print it. */
+export function median(xs) {
+  return xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : '-';
+}
+
+/** The machine's load average (1, 5, 15 min), printed beside every figure. */
+export function loadAverage() {
+  return loadavg().map(x => x.toFixed(2)).join(' ');
 }
 
 export function assert(condition, message) {

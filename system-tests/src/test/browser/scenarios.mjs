@@ -2,7 +2,7 @@
 // 1 failed (with screenshots of every open page), 3 skipped because an API it needs is missing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, Skip, react, SHOTS, firstPageDrawn,
+  tile, waitLive, assert, Skip, react, SHOTS, firstPageDrawn, loadAverage,
 } from './lib.mjs';
 import { scenarios as secondEdition, following, firstTiles, printBreakdown, sideBySide } from './web2.mjs';
 import { randomUUID } from 'node:crypto';
@@ -523,7 +523,7 @@ const scenarios = {
     for (const run of [desktop, phoneFound, desktopWarm, phone]) assert(run.ms != null, 'the first tile is marked for Element Timing and its paint is reported');
     console.log(`MEASURE first tiles painted, desktop: ${desktop.ms.toFixed(0)} ms server as found, ${desktopWarm.ms.toFixed(0)} ms warm server (target 300 ms; their frame began at ${desktop.frame.toFixed(0)} and ${desktopWarm.frame.toFixed(0)} ms)`);
     console.log(`MEASURE first tiles painted, phone: ${phoneFound.ms.toFixed(0)} ms server as found, ${phone.ms.toFixed(0)} ms warm server (target 1 s; their frame began at ${phoneFound.frame.toFixed(0)} and ${phone.frame.toFixed(0)} ms)`);
-    const load = (await import('node:os')).loadavg().map(x => x.toFixed(2)).join(' ');
+    const load = loadAverage();
     console.log(`MEASURE load average while measuring: ${load}`);
     // what makes the first tiles fast, whatever the machine's load: the page carries its script and
     // stylesheet, so the only request before the first tiles is the first page, asked for by the page's

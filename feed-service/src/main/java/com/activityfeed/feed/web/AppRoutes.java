@@ -123,7 +123,7 @@ public class AppRoutes {
                 return Optional.of(asset(path, b.page().getBytes(StandardCharsets.UTF_8), "no-cache"));
             }
             if (path.startsWith(JS) && path.endsWith(".js") && path.indexOf('/', JS.length()) < 0 && !b.bundle().modules().contains(path.substring(JS.length()))) {
-                return read(path).map(js -> asset(path, b.bundle().linkLazy(new String(js, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), "no-cache"));
+                return text(path).map(js -> asset(path, b.bundle().linkLazy(js).getBytes(StandardCharsets.UTF_8), "no-cache"));
             }
         }
         return load(path);

@@ -43,6 +43,9 @@ final class ClientBundle {
     /** The global through which modules loaded later reach the joined modules' exports. */
     static final String GLOBAL = "globalThis.afpClient";
     private static final Pattern CSP = Pattern.compile("(<meta http-equiv=\"Content-Security-Policy\" content=\")([^\"]*)(\")");
+    /** Inside {@code <script>} and {@code <style>} the HTML parser ends at the first closing tag (and treats {@code <!--} in a script specially). */
+    private static final Pattern NOT_INLINE_SCRIPT = Pattern.compile("</script|<!--", Pattern.CASE_INSENSITIVE);
+    private static final Pattern NOT_INLINE_STYLE = Pattern.compile("</style", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s*\\{([^}]*)}\\s*from\\s*'\\./([A-Za-z0-9_-]+\\.js)';[ \\t]*$", Pattern.MULTILINE);
     private static final Pattern ANY_IMPORT = Pattern.compile("^\\s*import\\b(?!\\s*\\()", Pattern.MULTILINE);
@@ -135,11 +138,10 @@ final class ClientBundle {
         if (!html.contains(STYLESHEET)) {
             throw new IllegalStateException("index.html has no " + STYLESHEET + " to replace by the stylesheet");
         }
-        // inside <script> and <style> the HTML parser ends at the first closing tag (and treats <!-- in a script specially)
-        if (Pattern.compile("</script|<!--", Pattern.CASE_INSENSITIVE).matcher(code).find()) {
+        if (NOT_INLINE_SCRIPT.matcher(code).find()) {
             throw new IllegalStateException("the joined script contains </script or <!--, which cannot stand inline");
         }
-        if (Pattern.compile("</style", Pattern.CASE_INSENSITIVE).matcher(css).find()) {
+        if (NOT_INLINE_STYLE.matcher(css).find()) {
             throw new IllegalStateException("app.css contains </style, which cannot stand inline");
         }
         Matcher csp = CSP.matcher(html);
