@@ -1,10 +1,23 @@
 package com.activityfeed.messages;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
+
+import java.io.IOException;
+import java.time.Instant;
 
 /**
  * Reads and writes the message records as JSON strings. Messages travel as strings so that a
@@ -14,6 +27,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 public final class MessageCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
+            .registerModule(new SimpleModule("canonical-instants")
+                    .addSerializer(Instant.class, new InstantWriter())
+                    .addDeserializer(Instant.class, new InstantReader()))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
@@ -94,6 +110,38 @@ public final class MessageCodec {
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new MalformedMessageException(message);
+        }
+    }
+
+    /**
+     * Instants in their canonical form ({@code 2026-11-28T20:46:25.302050Z}, as every producer of
+     * ours writes them) without the general formatter ({@link IsoInstants}); anything else, and
+     * timestamps written as numbers, exactly as jackson-datatype-jsr310 reads and writes them.
+     */
+    private static final class InstantReader extends StdScalarDeserializer<Instant> {
+        InstantReader() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Instant fast = p.hasToken(JsonToken.VALUE_STRING) ? IsoInstants.parseCanonical(p.getText()) : null;
+            return fast != null ? fast : InstantDeserializer.INSTANT.deserialize(p, ctxt);
+        }
+    }
+
+    private static final class InstantWriter extends StdScalarSerializer<Instant> {
+        InstantWriter() {
+            super(Instant.class);
+        }
+
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
+                InstantSerializer.INSTANCE.serialize(value, gen, provider);
+            } else {
+                gen.writeString(IsoInstants.format(value));
+            }
         }
     }
 

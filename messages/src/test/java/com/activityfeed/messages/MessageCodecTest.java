@@ -55,4 +55,21 @@ class MessageCodecTest {
         assertThatThrownBy(() -> MessageCodec.readRawEvent("{\"v\":1}"))
                 .isInstanceOf(MessageCodec.MalformedMessageException.class);
     }
+
+    /** Times in the canonical form, in any other form jsr310 reads and as epoch numbers: the same instants. */
+    @Test
+    void readsInstantsInEveryFormJsr310Reads() {
+        String id = UUID.randomUUID().toString();
+        java.util.function.Function<String, Instant> occurredAt = value -> MessageCodec.readRawEvent("{\"v\":1,\"id\":\"" + id
+                + "\",\"tenantId\":\"a\",\"type\":\"t\",\"occurredAt\":" + value + "}").occurredAt();
+        Instant at = Instant.parse("2026-11-20T10:00:00.123456Z");
+        assertThat(occurredAt.apply("\"2026-11-20T10:00:00.123456Z\"")).isEqualTo(at);
+        assertThat(occurredAt.apply("\"2026-11-20T11:00:00.123456+01:00\"")).isEqualTo(at);
+        assertThat(occurredAt.apply("\" 2026-11-20T10:00:00.123456Z \"")).isEqualTo(at);
+        assertThat(occurredAt.apply("1795168800.123456")).isEqualTo(Instant.ofEpochSecond(1_795_168_800L, 123_456_000));
+        assertThatThrownBy(() -> occurredAt.apply("\"2026-02-30T10:00:00Z\""))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class).hasMessageContaining("2026-02-30");
+        assertThat(MessageCodec.write(new ErasureResult(1, UUID.fromString(id), "a", "social", at)))
+                .contains("\"2026-11-20T10:00:00.123456Z\"");
+    }
 }

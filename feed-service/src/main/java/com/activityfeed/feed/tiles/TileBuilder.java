@@ -3,6 +3,7 @@ package com.activityfeed.feed.tiles;
 import com.activityfeed.feed.catalog.Templates;
 import com.activityfeed.feed.catalog.TypeCatalog;
 import com.activityfeed.feed.catalog.TypeInfo;
+import com.activityfeed.messages.IsoInstants;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.RawEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,7 +87,7 @@ public final class TileBuilder {
         TypeInfo info = catalog.get(e.type());
         int count = group.get("count").asInt() + 1;
         group.put("count", count);
-        Instant latest = Instant.parse(group.get("latestAt").asText());
+        Instant latest = IsoInstants.parse(group.get("latestAt").asText());
         if (e.occurredAt().isAfter(latest)) {
             group.put("latestAt", time(e.occurredAt()));
         }
@@ -121,7 +122,7 @@ public final class TileBuilder {
         if (expires != null && !expires.isNull()) {
             if (e.expiresAt() == null) {
                 group.putNull("expiresAt");
-            } else if (e.expiresAt().isAfter(Instant.parse(expires.asText()))) {
+            } else if (e.expiresAt().isAfter(IsoInstants.parse(expires.asText()))) {
                 group.put("expiresAt", time(e.expiresAt()));
             }
         }
@@ -167,15 +168,18 @@ public final class TileBuilder {
         return a != null && !a.isBlank() ? a : b;
     }
 
-    /** Times as PostgreSQL stores them (microseconds), so the JSON and the cursor agree. */
+    /**
+     * Times as PostgreSQL stores them (microseconds), so the JSON and the cursor agree. Written and
+     * read through {@link IsoInstants}: a growing group reads and writes several per event.
+     */
     public static String time(Instant at) {
-        return at.truncatedTo(ChronoUnit.MICROS).toString();
+        return IsoInstants.format(at.truncatedTo(ChronoUnit.MICROS));
     }
 
     /** A sample with its sort key read once. */
     private record SampleKey(Instant occurredAt, String eventId, JsonNode node) {
         static SampleKey of(JsonNode sample) {
-            return new SampleKey(Instant.parse(sample.get("occurredAt").asText()), sample.get("eventId").asText(), sample);
+            return new SampleKey(IsoInstants.parse(sample.get("occurredAt").asText()), sample.get("eventId").asText(), sample);
         }
     }
 }
