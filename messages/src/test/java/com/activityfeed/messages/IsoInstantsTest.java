@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 class IsoInstantsTest {
-    /** 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, the years the canonical form covers. */
+    /** 0000-01-01T00:00:00Z to 9999-12-31T23:59:59Z, the years the canonical form covers (beyond: the JDK's toString). */
     private static final long FIRST = Instant.parse("0000-01-01T00:00:00Z").getEpochSecond();
     private static final long LAST = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
@@ -51,6 +51,14 @@ class IsoInstantsTest {
             Instant at = Instant.parse(text);
             assertThat(IsoInstants.parse(text)).as(text).isEqualTo(at);
             assertThat(IsoInstants.format(at)).as(text).isEqualTo(at.toString());
+        }
+    }
+
+    @Test
+    void theWholeRangeOfInstantIsWrittenAsTheJdkWritesIt() {
+        for (Instant at : new Instant[]{Instant.MIN, Instant.MAX, Instant.ofEpochSecond(FIRST - 1), Instant.ofEpochSecond(LAST + 1, 1)}) {
+            assertThat(IsoInstants.format(at)).isEqualTo(at.toString());
+            assertThat(IsoInstants.parse(at.toString())).isEqualTo(at);
         }
     }
 
