@@ -139,14 +139,51 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
 
     /** The {@code from} and {@code to} conditions only. */
     public void appendRange(StringBuilder sql, List<Object> params) {
+        appendRange(sql, params, "t.occurred_at");
+    }
+
+    /** The {@code from} and {@code to} conditions on {@code column}, a tile's occurred_at. */
+    void appendRange(StringBuilder sql, List<Object> params, String column) {
         if (from != null) {
-            sql.append(" AND t.occurred_at >= ?");
+            sql.append(" AND ").append(column).append(" >= ?");
             params.add(java.sql.Timestamp.from(from));
         }
         if (to != null) {
-            sql.append(" AND t.occurred_at < ?");
+            sql.append(" AND ").append(column).append(" < ?");
             params.add(java.sql.Timestamp.from(to));
         }
+    }
+
+    /**
+     * One term every matching tile must hold, to walk that term's tiles in order ({@code tile_term},
+     * migration V96), or null when no condition is a single term ({@code following} and lists of
+     * several values are ORs). Of several, the kind that usually names the fewest tiles: an entity
+     * id (an entity's pair is checked on each of its tiles: the term order does not keep pairs), an
+     * actor, a tag, a type, an entity type, a source, a priority.
+     */
+    String anchor(String tenant) {
+        if (entityId != null) {
+            return Terms.of(tenant, Terms.ENTITY_ID, entityId);
+        }
+        if (actorId != null) {
+            return Terms.actor(tenant, actorId);
+        }
+        if (tags.size() == 1) {
+            return Terms.of(tenant, Terms.TAG, tags.get(0));
+        }
+        if (types.size() == 1) {
+            return Terms.type(tenant, types.get(0));
+        }
+        if (entityType != null) {
+            return Terms.of(tenant, Terms.ENTITY_TYPE, entityType);
+        }
+        if (sources.size() == 1) {
+            return Terms.of(tenant, Terms.SOURCE, sources.get(0));
+        }
+        if (priorities.size() == 1) {
+            return Terms.of(tenant, Terms.PRIORITY, priorities.get(0));
+        }
+        return null;
     }
 
     private static void anyOf(StringBuilder sql, List<Object> params, String tenant, String kind, List<String> values) {

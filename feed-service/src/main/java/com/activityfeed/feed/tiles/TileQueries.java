@@ -131,7 +131,11 @@ public class TileQueries {
     }
 
     /**
-     * A filtered page whose cost never depends on the tenant's size:
+     * A filtered page whose cost never depends on the tenant's size. In the default order, a filter
+     * with one term every match must hold (an entity id, an actor, a single tag or type...; not
+     * {@code following}) walks that term's tiles in {@code tile_term} ({@link #anchored}, at most
+     * {@link #maxWalk(int)} of them) and, when they ran out of matches before the page was full but
+     * the term has more tiles, goes on with step 3. Every other filter:
      * <ol>
      * <li>the newest {@link #window} positions after the cursor are walked in order on
      * {@code tile_tenant_order} and filtered row by row (a LIMIT inside a sub-select, so PostgreSQL
@@ -161,9 +165,18 @@ public class TileQueries {
             String beyond = " AND (" + key + ", t.id) " + (ascending ? ">" : "<") + " (?, ?)";
 
             Cursors.FeedPosition from = after;
+            String anchor = activity || filter.following() ? null : filter.anchor(tenant);
+            if (anchor != null) {
+                Walk walk = anchored(c, anchor, tenant, user, watermark, filter, limit, from, ascending, maxWalk(window),
+                        items, last, trace);
+                if (walk.done()) {
+                    return new Page(items, walk.more() ? Cursors.feed(last[0], false) : null);
+                }
+                from = walk.bottom();
+            }
             int size = window;
             long walked = 0;
-            while (true) {
+            while (anchor == null) {
                 List<Object> params = new ArrayList<>(List.of(user, watermark, user, tenant));
                 StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(" FROM (SELECT * FROM tile t WHERE t.tenant_id = ?");
                 position(sql, params, beyond, from);
@@ -217,6 +230,57 @@ public class TileQueries {
             return new Page(items, more ? Cursors.feed(last[0], activity) : null);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the feed", e);
+        }
+    }
+
+    /** Where an ordered walk ended: the page is complete ({@code more}: a next page exists), or it goes on below {@code bottom}. */
+    private record Walk(boolean done, boolean more, Cursors.FeedPosition bottom) {
+    }
+
+    /**
+     * The walk of one term's tiles in the feed's order ({@code tile_term}, migration V96): at most
+     * {@code budget} of them after {@code from}, each checked against the rest of the filter. Done
+     * when the page is full or the term has no tiles beyond the budget; otherwise the position of the
+     * budget's last tile, below which the term index answers the rest (the other conditions were rare
+     * among the term's tiles).
+     */
+    private static Walk anchored(Connection c, String anchor, String tenant, String user, long watermark, FeedFilter filter,
+                                 int limit, Cursors.FeedPosition from, boolean ascending, long budget, List<String> items,
+                                 Cursors.FeedPosition[] last, List<Sql> trace) throws SQLException {
+        String order = ascending ? " ORDER BY x.occurred_at, x.tile_id" : " ORDER BY x.occurred_at DESC, x.tile_id DESC";
+        String beyond = " AND (x.occurred_at, x.tile_id) " + (ascending ? ">" : "<") + " (?, ?)";
+        List<Object> params = new ArrayList<>(List.of(user, watermark, user, anchor));
+        StringBuilder sql = new StringBuilder(FILTERED_COLUMNS)
+                .append(" FROM (SELECT x.tile_id, x.occurred_at FROM tile_term x WHERE x.term = ?");
+        position(sql, params, beyond, from);
+        filter.appendRange(sql, params, "x.occurred_at");
+        // each tile looked up by its key in the walk's order (OFFSET 0 keeps the lookup from being
+        // flattened into a join the planner may answer by scanning the tenant's tiles)
+        sql.append(order).append(" LIMIT ?) x CROSS JOIN LATERAL (SELECT * FROM tile t WHERE t.id = x.tile_id OFFSET 0) t")
+                .append(" LEFT JOIN tile_social s ON s.tile_id = t.id WHERE t.tenant_id = ?").append(VISIBLE);
+        params.add(budget);
+        params.add(tenant);
+        conditions(sql, params, tenant, user, watermark, filter, new String[0], false);
+        // in the walk's own order, so the join stops at the page's end instead of sorting the budget
+        sql.append(order).append(" LIMIT ?");
+        params.add(limit + 1 - items.size());
+        if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, false)) {
+            return new Walk(true, true, null);
+        }
+        params = new ArrayList<>(List.of(anchor));
+        sql = new StringBuilder("SELECT x.occurred_at, x.tile_id FROM tile_term x WHERE x.term = ?");
+        position(sql, params, beyond, from);
+        filter.appendRange(sql, params, "x.occurred_at");
+        sql.append(order).append(" OFFSET ? LIMIT 1");
+        params.add(budget - 1);
+        Sql boundary = new Sql(sql.toString(), params, false);
+        record(trace, boundary);
+        try (PreparedStatement ps = prepare(c, boundary); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return new Walk(true, false, null);
+            }
+            return new Walk(false, false, new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(),
+                    rs.getObject(2, UUID.class)));
         }
     }
 
