@@ -169,7 +169,7 @@ public class TileQueries {
             if (anchor != null) {
                 Walk walk = anchored(c, anchor, tenant, user, watermark, filter, limit, from, ascending, maxWalk(window),
                         items, last, trace);
-                if (walk.done()) {
+                if (walk.bottom() == null) {
                     return new Page(items, walk.more() ? Cursors.feed(last[0], false) : null);
                 }
                 from = walk.bottom();
@@ -197,16 +197,7 @@ public class TileQueries {
                 filter.appendRange(sql, params);
                 sql.append(order).append(" OFFSET ? LIMIT 1");
                 params.add(size - 1);
-                Sql boundary = new Sql(sql.toString(), params, false);
-                record(trace, boundary);
-                Cursors.FeedPosition bottom = null;
-                try (PreparedStatement ps = prepare(c, boundary)) {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            bottom = new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class));
-                        }
-                    }
-                }
+                Cursors.FeedPosition bottom = boundary(c, new Sql(sql.toString(), params, false), ascending, trace);
                 if (bottom == null) {
                     return new Page(items, null);
                 }
@@ -233,8 +224,11 @@ public class TileQueries {
         }
     }
 
-    /** Where an ordered walk ended: the page is complete ({@code more}: a next page exists), or it goes on below {@code bottom}. */
-    private record Walk(boolean done, boolean more, Cursors.FeedPosition bottom) {
+    /**
+     * Where an ordered walk ended: it goes on below {@code bottom}, or (null) the page is complete
+     * and {@code more} says whether a next page exists.
+     */
+    private record Walk(boolean more, Cursors.FeedPosition bottom) {
     }
 
     /**
@@ -265,7 +259,7 @@ public class TileQueries {
         sql.append(order).append(" LIMIT ?");
         params.add(limit + 1 - items.size());
         if (read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, false)) {
-            return new Walk(true, true, null);
+            return new Walk(true, null);
         }
         params = new ArrayList<>(List.of(anchor));
         sql = new StringBuilder("SELECT x.occurred_at, x.tile_id FROM tile_term x WHERE x.term = ?");
@@ -273,14 +267,14 @@ public class TileQueries {
         filter.appendRange(sql, params, "x.occurred_at");
         sql.append(order).append(" OFFSET ? LIMIT 1");
         params.add(budget - 1);
-        Sql boundary = new Sql(sql.toString(), params, false);
-        record(trace, boundary);
-        try (PreparedStatement ps = prepare(c, boundary); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return new Walk(true, false, null);
-            }
-            return new Walk(false, false, new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(),
-                    rs.getObject(2, UUID.class)));
+        return new Walk(false, boundary(c, new Sql(sql.toString(), params, false), ascending, trace));
+    }
+
+    /** The position a statement reading one (position, id) row answers, or null when it finds none. */
+    private static Cursors.FeedPosition boundary(Connection c, Sql sql, boolean ascending, List<Sql> trace) throws SQLException {
+        record(trace, sql);
+        try (PreparedStatement ps = prepare(c, sql); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Cursors.FeedPosition(ascending, rs.getTimestamp(1).toInstant(), rs.getObject(2, UUID.class)) : null;
         }
     }
 
