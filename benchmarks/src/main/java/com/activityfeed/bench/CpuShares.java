@@ -73,6 +73,11 @@ public final class CpuShares {
         return new CpuShares(ticks, System.nanoTime());
     }
 
+    /** CPU seconds of one group ({@code feed-service}, {@code benchmark}...) between {@code before} and this snapshot. */
+    public double seconds(CpuShares before, String group) {
+        return Math.max(0, ticks.getOrDefault(group, 0L) - before.ticks.getOrDefault(group, 0L)) / TICKS;
+    }
+
     /**
      * One line per group: CPU seconds between {@code before} and this snapshot, share of the
      * machine's cores, and milliseconds of CPU per event for {@code events} events.

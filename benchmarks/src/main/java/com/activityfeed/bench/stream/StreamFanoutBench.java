@@ -1,5 +1,7 @@
 package com.activityfeed.bench.stream;
 
+import com.activityfeed.bench.CpuShares;
+import com.activityfeed.bench.HopHistograms;
 import com.activityfeed.bench.LoadAverage;
 import com.activityfeed.bench.Percentiles;
 import com.activityfeed.testsupport.infra.TestTokens;
@@ -93,7 +95,11 @@ public final class StreamFanoutBench {
                     (heapAfter - heapBefore) / 1024.0 / Math.max(1, connected), LoadAverage.now());
 
             String producer = TestTokens.ingest(tenant);
+            String[] metrics = {stack.ingest.url("/q/metrics"), stack.feed.url("/q/metrics")};
+            HopHistograms.scrape(metrics); // the scrape's own first run is cold: not inside round 1
             for (int round = 0; round < rounds; round++) {
+                HopHistograms hopsBefore = HopHistograms.scrape(metrics);
+                CpuShares cpuBefore = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 for (Stream s : streams) {
                     s.markerAt = 0;
                 }
@@ -107,12 +113,22 @@ public final class StreamFanoutBench {
                 while (got < connected && System.nanoTime() < roundDeadline) {
                     got += poll(selector, read, marker, 50)[2];
                 }
+                CpuShares cpuAfter = CpuShares.snapshot(stack.ingest.port(), stack.feed.port());
                 int status = posted.get(30, TimeUnit.SECONDS);
                 long[] latencies = streams.stream().filter(s -> s.connected && s.markerAt > 0)
                         .mapToLong(s -> s.markerAt - sent).toArray();
                 Percentiles p = Percentiles.ofNanos(latencies);
                 System.out.printf("  round %d (POST %d): event reached %d of %d open streams: %s -> p99 < 500 ms %s   [%s]%n",
                         round + 1, status, latencies.length, connected, p, p.p99() < 500 && latencies.length == connected ? "met" : "NOT met", LoadAverage.now());
+                // what the round cost: the feed's CPU (one event stored and relayed, then written to every
+                // stream: nearly all of it the writes) and this client's, reading every stream
+                double feedCpu = cpuAfter.seconds(cpuBefore, "feed-service");
+                System.out.printf("    CPU: feed %.2f s (%.1f µs per stream), this client %.2f s, all processes %.2f s%n", feedCpu,
+                        1e6 * feedCpu / Math.max(1, latencies.length), cpuAfter.seconds(cpuBefore, "benchmark"),
+                        List.of("ingest-service", "feed-service", "kafka broker", "postgresql", "other", "benchmark").stream()
+                                .mapToDouble(g -> cpuAfter.seconds(cpuBefore, g)).sum());
+                // where the round's time went: one event through each hop, then its writes to every stream
+                System.out.print(HopHistograms.scrape(metrics).minus(hopsBefore).table("    "));
             }
             long open = streams.stream().filter(s -> s.connected && !s.closed).count();
             System.out.printf("  still open at the end: %d%n", open);
