@@ -18,7 +18,8 @@ public class ErasureJob {
     }
 
     @Scheduled(every = "${feed.erasure.check-every:10s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void run() {
         try {
             Instant now = Instant.now();

@@ -45,7 +45,8 @@ public class ErasureStreamCloser {
         this.hub = hub;
     }
 
-    @Scheduled(every = "${feed.erasure.close-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${feed.erasure.close-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void run() {
         try {
             closeRecent(Instant.now());

@@ -132,7 +132,8 @@ public class FollowSets {
         }
     }
 
-    @Scheduled(every = "${feed.follows.refresh-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${feed.follows.refresh-every:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         Instant started = Instant.now();
         if (watched.isEmpty()) {

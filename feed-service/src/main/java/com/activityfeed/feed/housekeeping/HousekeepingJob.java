@@ -18,7 +18,8 @@ public class HousekeepingJob {
     }
 
     @Scheduled(every = "${feed.housekeeping.every:30s}", delayed = "${feed.housekeeping.delay:10s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void run() {
         try {
             service.pruneChanges(Instant.now());

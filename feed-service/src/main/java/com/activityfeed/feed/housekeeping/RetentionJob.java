@@ -25,7 +25,8 @@ public class RetentionJob {
     }
 
     @Scheduled(every = "${feed.retention.every:1h}", delayed = "${feed.retention.delay:2m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void run() {
         try {
             service.run(Instant.now(), () -> stopping);

@@ -119,7 +119,8 @@ public class TicketRepository {
     }
 
     /** Tickets nobody used and cookies whose token ended are removed once they expired. */
-    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "60s", delayed = "60s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     @Transactional
     void purgeExpired() {
         IssuedTicket.delete("expiresAt <= current_timestamp");
