@@ -131,6 +131,16 @@ public final class StreamLatencyBench {
                 HopHistograms hops = HopHistograms.scrape(metrics).minus(before);
                 double[] pollsAfter = stack.polls();
                 measured.print(rate, seconds);
+                if (sse.ended()) {
+                    // events that never reached this client are not lost to the feed: say why the stream stopped
+                    List<SseClient.Event> seen = sse.events();
+                    SseClient.Event last = seen.isEmpty() ? null : seen.getLast();
+                    System.out.printf("  the stream ENDED before the last delivery (the benchmark does not reconnect): %d events read,"
+                                    + " the last %s at %s%s; the undelivered events are missing from this client only%n",
+                            seen.size(), last == null ? "-" : last.event() + " " + abbreviate(last.data()),
+                            last == null ? "-" : last.receivedAt(),
+                            sse.failure().map(f -> ", read failed: " + f).orElse(""));
+                }
                 System.out.printf("  CPU by process, measured period (sending and the wait for the last deliveries)   [%s]%n",
                         LoadAverage.now());
                 System.out.print(cpuAfter.table(cpuBefore, (long) rate * seconds, "    "));
@@ -325,5 +335,9 @@ public final class StreamLatencyBench {
             cause = cause.getCause();
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 160 ? text.substring(0, 160) + "…" : text;
     }
 }
