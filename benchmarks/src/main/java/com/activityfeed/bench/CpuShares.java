@@ -78,6 +78,11 @@ public final class CpuShares {
         return Math.max(0, ticks.getOrDefault(group, 0L) - before.ticks.getOrDefault(group, 0L)) / TICKS;
     }
 
+    /** CPU seconds of every process together (this benchmark included) between {@code before} and this snapshot. */
+    public double totalSeconds(CpuShares before) {
+        return ticks.keySet().stream().mapToDouble(group -> seconds(before, group)).sum();
+    }
+
     /**
      * One line per group: CPU seconds between {@code before} and this snapshot, share of the
      * machine's cores, and milliseconds of CPU per event for {@code events} events.
@@ -87,11 +92,11 @@ public final class CpuShares {
         int cores = Runtime.getRuntime().availableProcessors();
         StringBuilder out = new StringBuilder();
         double total = 0;
-        for (Map.Entry<String, Long> e : ticks.entrySet()) {
-            double cpu = Math.max(0, e.getValue() - before.ticks.getOrDefault(e.getKey(), 0L)) / TICKS;
+        for (String group : ticks.keySet()) {
+            double cpu = seconds(before, group);
             total += cpu;
             out.append(String.format("%s%-15s %7.1f CPU s  %5.1f %% of %d cores  %6.2f ms CPU per event%n", indent,
-                    e.getKey(), cpu, 100 * cpu / seconds / cores, cores, 1000 * cpu / Math.max(1, events)));
+                    group, cpu, 100 * cpu / seconds / cores, cores, 1000 * cpu / Math.max(1, events)));
         }
         out.append(String.format("%s%-15s %7.1f CPU s  %5.1f %% of %d cores  %6.2f ms CPU per event  (%.1f s wall)%n", indent,
                 "all", total, 100 * total / seconds / cores, cores, 1000 * total / Math.max(1, events), seconds));

@@ -125,8 +125,7 @@ public final class StreamFanoutBench {
                 double feedCpu = cpuAfter.seconds(cpuBefore, "feed-service");
                 System.out.printf("    CPU: feed %.2f s (%.1f µs per stream), this client %.2f s, all processes %.2f s%n", feedCpu,
                         1e6 * feedCpu / Math.max(1, latencies.length), cpuAfter.seconds(cpuBefore, "benchmark"),
-                        List.of("ingest-service", "feed-service", "kafka broker", "postgresql", "other", "benchmark").stream()
-                                .mapToDouble(g -> cpuAfter.seconds(cpuBefore, g)).sum());
+                        cpuAfter.totalSeconds(cpuBefore));
                 // where the round's time went: one event through each hop, then its writes to every stream
                 System.out.print(HopHistograms.scrape(metrics).minus(hopsBefore).table("    "));
             }
