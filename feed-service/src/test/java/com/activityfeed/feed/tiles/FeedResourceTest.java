@@ -262,6 +262,16 @@ class FeedResourceTest {
             given().auth().oauth2(token).queryParams(q).when().get("/api/v1/feed").then().statusCode(400)
                     .contentType("application/problem+json").body("status", equalTo(400));
         }
+        // a declared parameter with no value is refused, not taken as absent (the whole feed)
+        for (String name : List.of("actorId", "types", "limit", "cursor", "from", "entityId", "following")) {
+            given().auth().oauth2(token).queryParam(name, "").when().get("/api/v1/feed").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", equalTo(name + " has an empty value; leave the parameter out for none"));
+        }
+        given().auth().oauth2(token).queryParam("actorId", "").when().get("/api/v1/feed/unread-count").then()
+                .statusCode(400).body("detail", equalTo("actorId has an empty value; leave the parameter out for none"));
+        // one the endpoint does not declare is left alone
+        given().auth().oauth2(token).queryParam("_", "").when().get("/api/v1/feed").then().statusCode(200);
         given().auth().oauth2(token).queryParam("limit", 100).when().get("/api/v1/feed").then().statusCode(200);
         given().auth().oauth2(token).queryParam("limit", 1).when().get("/api/v1/feed").then().statusCode(200);
         // a cursor of the descending order used ascending
