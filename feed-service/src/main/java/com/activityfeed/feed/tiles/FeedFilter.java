@@ -1,11 +1,10 @@
 package com.activityfeed.feed.tiles;
 
 import com.activityfeed.messages.Priority;
+import com.activityfeed.messages.Rfc3339;
 import com.activityfeed.web.ProblemException;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -69,11 +68,11 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
         if (value == null) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(name + " must be an RFC 3339 time");
+        Instant at = Rfc3339.parse(value);
+        if (at == null) {
+            throw ProblemException.badRequest(name + " must be an RFC 3339 time with seconds and offset, e.g. 2026-11-23T10:15:30Z");
         }
+        return at;
     }
 
     private static List<String> split(String name, List<String> values) {

@@ -256,7 +256,7 @@ class FeedResourceTest {
         Map<String, String> bad = Map.of("limit", "0");
         for (Map<String, String> q : List.of(bad, Map.of("limit", "101"), Map.of("limit", "ten"),
                 Map.of("cursor", "garbage!"), Map.of("cursor", "Zm9vfGJhcg"), Map.of("order", "sideways"),
-                Map.of("priority", "meh"), Map.of("from", "yesterday"), Map.of("types", "Bad Type"),
+                Map.of("priority", "meh"), Map.of("from", "yesterday"), Map.of("from", "2026-11-01T00:00Z"), Map.of("types", "Bad Type"),
                 Map.of("tags", "NOT-A-TAG"), Map.of("unread", "maybe"),
                 Map.of("from", "2026-11-02T00:00:00Z", "to", "2026-11-01T00:00:00Z"))) {
             given().auth().oauth2(token).queryParams(q).when().get("/api/v1/feed").then().statusCode(400)

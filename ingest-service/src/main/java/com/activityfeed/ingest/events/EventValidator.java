@@ -5,6 +5,7 @@ import com.activityfeed.messages.EntityRef;
 import com.activityfeed.messages.FieldChange;
 import com.activityfeed.messages.MessageCodec;
 import com.activityfeed.messages.Priority;
+import com.activityfeed.messages.Rfc3339;
 import com.activityfeed.web.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,13 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -267,14 +264,11 @@ public final class EventValidator {
             f.add(field, "must be an RFC 3339 date-time string");
             return null;
         }
-        try {
-            // RFC 3339 allows a lower-case t and z and a space is not allowed; offsets are required.
-            return OffsetDateTime.parse(value.asText().toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant();
-        } catch (DateTimeParseException e) {
-            f.add(field, "must be an RFC 3339 date-time with offset, e.g. 2026-11-23T10:15:30Z");
-            return null;
+        Instant at = Rfc3339.parse(value.asText());
+        if (at == null) {
+            f.add(field, "must be an RFC 3339 date-time with seconds and offset, e.g. 2026-11-23T10:15:30Z");
         }
+        return at;
     }
 
     private static List<String> tags(JsonNode node, Faults f) {

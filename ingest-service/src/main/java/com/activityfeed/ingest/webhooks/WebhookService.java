@@ -4,6 +4,7 @@ import com.activityfeed.ingest.events.EventService;
 import com.activityfeed.ingest.events.EventValidator;
 import com.activityfeed.ingest.events.IngestConfig;
 import com.activityfeed.messages.RawEvent;
+import com.activityfeed.messages.Rfc3339;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,13 +15,9 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -105,7 +102,7 @@ public class WebhookService {
             event.remove("occurredAt");
             return;
         }
-        Instant at = parse(given);
+        Instant at = Rfc3339.parse(given);
         if (at != null && !at.isAfter(now.plus(maxAhead)) && !at.isBefore(now.minus(maxBehind))) {
             return;
         }
@@ -114,11 +111,4 @@ public class WebhookService {
         payload.put("sourceOccurredAt", given);
     }
 
-    private static Instant parse(String time) {
-        try {
-            return OffsetDateTime.parse(time.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
 }

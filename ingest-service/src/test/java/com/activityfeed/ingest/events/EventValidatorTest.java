@@ -126,6 +126,11 @@ class EventValidatorTest {
         assertThat(errorsOf(event().put("occurredAt", "2026-11-23T13:00:00+01:00"))).isEmpty();
         assertThat(errorsOf(event().put("occurredAt", "2026-11-23T12:00:00"))).hasSize(1);
         assertThat(errorsOf(event().put("occurredAt", "23.11.2026"))).hasSize(1);
+        // RFC 3339 needs the seconds and an offset of hours and minutes (Java's ISO parser takes either missing)
+        assertThat(errorsOf(event().put("occurredAt", "2026-11-23t12:00:00z"))).isEmpty();
+        assertThat(errorsOf(event().put("occurredAt", "2026-11-23T12:00Z"))).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("RFC 3339"));
+        assertThat(errorsOf(event().put("occurredAt", "2026-11-23T13:00:00+01"))).hasSize(1);
         List<Problem.FieldError> errors = new ArrayList<>();
         EventValidator.Draft draft = validator.validate(event(), null, NOW, errors);
         assertThat(draft.occurredAt()).isEqualTo(NOW);
