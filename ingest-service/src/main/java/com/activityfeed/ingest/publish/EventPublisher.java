@@ -67,7 +67,7 @@ public class EventPublisher {
     @Inject
     public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, PublishConfig config,
                           Tracer tracer) {
-        this(config, transactionalId -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), transactionalId)),
+        this(config, transactionalId -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), config.linger(), transactionalId)),
                 tracer);
     }
 
@@ -99,10 +99,11 @@ public class EventPublisher {
      *
      * @param transactionalId null for the plain idempotent producer
      */
-    static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig, Duration timeout, String transactionalId) {
+    static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig, Duration timeout, Duration linger,
+                                              String transactionalId) {
         String clientId = transactionalId == null ? "ingest-events" : "ingest-" + transactionalId;
         return KafkaProducers.binarySettings(kafkaConfig, KafkaProducers.Options.of(clientId, timeout)
-                .withLinger(Duration.ofMillis(1)).withCompression(transactionalId == null ? "none" : "lz4")
+                .withLinger(linger).withCompression(transactionalId == null ? "none" : "lz4")
                 .withTransactionalId(transactionalId));
     }
 

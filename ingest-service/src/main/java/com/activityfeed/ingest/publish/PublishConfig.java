@@ -29,6 +29,14 @@ public interface PublishConfig {
      */
     Optional<String> transactionalIdPrefix();
 
+    /**
+     * How long the producer waits for more records before it sends a produce request
+     * ({@code linger.ms}): single-event requests that arrive within it share one request to the
+     * broker, which costs the broker and the producer's network thread per request, not per record.
+     */
+    @WithDefault("1ms")
+    Duration linger();
+
     /** Most requests committed in one transaction: requests that wait together share a commit. */
     @WithDefault("32")
     int requestsPerTransaction();

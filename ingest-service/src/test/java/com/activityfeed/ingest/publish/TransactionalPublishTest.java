@@ -64,11 +64,15 @@ class TransactionalPublishTest {
             public int requestsPerTransaction() {
                 return 8;
             }
+
+            public Duration linger() {
+                return Duration.ofMillis(1);
+            }
         };
         Map<String, Object> kafka = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST);
         EventPublisher publisher = new EventPublisher(config,
-                id -> new KafkaProducer<>(EventPublisher.producerConfig(kafka, config.timeout(), id)));
+                id -> new KafkaProducer<>(EventPublisher.producerConfig(kafka, config.timeout(), config.linger(), id)));
         publishers.add(publisher);
         return publisher;
     }
