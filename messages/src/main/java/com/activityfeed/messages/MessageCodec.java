@@ -6,12 +6,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
@@ -33,6 +38,13 @@ public final class MessageCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+
+    /** The attribute that hands the message's text to {@link RawData}. */
+    private static final String SOURCE = "afp.source";
+    /** Reads a {@link FeedChange} keeping its {@code data} as the text it was written with ({@link #readFeedChangeForStream}). */
+    private static final ObjectReader STREAM_CHANGE = MAPPER.copy()
+            .registerModule(new SimpleModule("raw-data").addDeserializer(JsonNode.class, new RawData()))
+            .readerFor(FeedChange.class);
 
     private MessageCodec() {
     }
@@ -58,7 +70,38 @@ public final class MessageCodec {
     }
 
     public static FeedChange readFeedChange(String json) {
-        FeedChange change = read(json, FeedChange.class);
+        return checked(read(json, FeedChange.class));
+    }
+
+    /**
+     * As {@link #readFeedChange}, for a change that is only passed on to clients: its
+     * {@code data} is not parsed into a tree but kept as the JSON text the message carries,
+     * which {@link #jsonText} hands back as it is. Building the tree and writing it again was a
+     * tenth of the feed's CPU at 1 000 events/s (the fan-out reads every change once per replica).
+     */
+    public static FeedChange readFeedChangeForStream(String json) {
+        if (json == null || json.isBlank()) {
+            throw new MalformedMessageException("empty FeedChange message");
+        }
+        try {
+            return checked(STREAM_CHANGE.withAttribute(SOURCE, json).readValue(json));
+        } catch (JsonProcessingException e) {
+            throw new MalformedMessageException("malformed FeedChange: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** The JSON text of {@code data}: as read by {@link #readFeedChangeForStream}, else written now; null is {@code {}}. */
+    public static String jsonText(JsonNode data) {
+        if (data == null || data.isNull()) {
+            return "{}";
+        }
+        if (data instanceof POJONode node && node.getPojo() instanceof RawValue raw) {
+            return raw.rawValue().toString();
+        }
+        return write(data);
+    }
+
+    private static FeedChange checked(FeedChange change) {
         requireVersion(change.v(), FeedChange.VERSION, "FeedChange");
         require(change.tenantId() != null && change.event() != null
                         && (change.seq() > 0 || (change.seq() == 0 && change.userId() != null)),
@@ -127,6 +170,24 @@ public final class MessageCodec {
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             Instant fast = p.hasToken(JsonToken.VALUE_STRING) ? IsoInstants.parseCanonical(p.getText()) : null;
             return fast != null ? fast : InstantDeserializer.INSTANT.deserialize(p, ctxt);
+        }
+    }
+
+    /**
+     * An object or array value as the text it spans in the message, without a tree: the parser
+     * only skips over it. Anything else (a string, a number) is read as a tree, as usual.
+     */
+    private static final class RawData extends JsonDeserializer<JsonNode> {
+        @Override
+        public JsonNode deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Object source = ctxt.getAttribute(SOURCE);
+            if (!(source instanceof String text) || !(p.hasToken(JsonToken.START_OBJECT) || p.hasToken(JsonToken.START_ARRAY))) {
+                return ctxt.readTree(p);
+            }
+            long start = p.currentTokenLocation().getCharOffset();
+            p.skipChildren();
+            long end = p.currentLocation().getCharOffset();
+            return new POJONode(new RawValue(text.substring((int) start, (int) end)));
         }
     }
 

@@ -72,4 +72,40 @@ class MessageCodecTest {
         assertThat(MessageCodec.write(new ErasureResult(1, UUID.fromString(id), "a", "social", at)))
                 .contains("\"2026-11-20T10:00:00.123456Z\"");
     }
+
+    /**
+     * A change read for the streams is the change read as usual, except that its data is the very
+     * text the message carries, handed back by jsonText, whatever it holds (escapes, non-ASCII,
+     * nesting, data before or after the other fields).
+     */
+    @Test
+    void aChangeReadForTheStreamKeepsItsDataAsWritten() throws Exception {
+        var data = (com.fasterxml.jackson.databind.node.ObjectNode) MessageCodec.mapper().readTree(
+                "{\"tile\":{\"id\":\"t\",\"title\":\"Zoë \\\"quoted\\\" \\u2028 \\ud83d\\ude00 \\n line\","
+                        + "\"members\":[1,2.5,null,true,{\"x\":[]}],\"empty\":{}}}");
+        var change = new FeedChange(1, "acme", 42, null, FeedEvents.TILE_CREATED, UUID.randomUUID(),
+                new TileRef(UUID.randomUUID(), "single", List.of("u1")), null, List.of("badge_earned"),
+                Instant.parse("2026-11-20T10:00:00.5Z"), Instant.parse("2026-11-20T09:59:59Z"), data);
+        String json = MessageCodec.write(change);
+
+        FeedChange streamed = MessageCodec.readFeedChangeForStream(json);
+        FeedChange parsed = MessageCodec.readFeedChange(json);
+
+        assertThat(MessageCodec.jsonText(streamed.data())).isEqualTo(MessageCodec.write(data))
+                .isEqualTo(MessageCodec.jsonText(parsed.data()));
+        assertThat(new FeedChange(streamed.v(), streamed.tenantId(), streamed.seq(), streamed.userId(), streamed.event(),
+                streamed.tileId(), streamed.tile(), streamed.foldedTileIds(), streamed.types(), streamed.at(),
+                streamed.sourceAt(), parsed.data())).isEqualTo(parsed);
+        // written again (a relay, a log), the raw data is the same text
+        assertThat(MessageCodec.write(streamed)).isEqualTo(json);
+        // data first, with whitespace around it: still its own text only
+        String reordered = "{ \"data\" : [ {\"a\" : 1} ] , \"v\":1,\"tenantId\":\"acme\",\"seq\":7,\"event\":\"x\"}";
+        assertThat(MessageCodec.jsonText(MessageCodec.readFeedChangeForStream(reordered).data())).isEqualTo("[ {\"a\" : 1} ]");
+        assertThat(MessageCodec.jsonText(MessageCodec.readFeedChangeForStream(
+                "{\"v\":1,\"tenantId\":\"acme\",\"seq\":7,\"event\":\"x\"}").data())).isEqualTo("{}");
+        assertThatThrownBy(() -> MessageCodec.readFeedChangeForStream("{\"v\":1,\"tenantId\":\"acme\",\"seq\":7,\"event\":\"x\",\"data\":{"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class);
+        assertThatThrownBy(() -> MessageCodec.readFeedChangeForStream("{\"v\":2,\"tenantId\":\"acme\",\"seq\":7,\"event\":\"x\"}"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class).hasMessageContaining("version 2");
+    }
 }

@@ -195,7 +195,7 @@ public class TenantLog {
         }
     }
 
-    /** Up to {@code limit} changes after {@code afterSeq}, in order. */
+    /** Up to {@code limit} changes after {@code afterSeq}, in order, read for the streams ({@link MessageCodec#readFeedChangeForStream}). */
     public List<FeedChange> after(Connection connection, String tenant, long afterSeq, int limit) throws SQLException {
         List<FeedChange> changes = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(
@@ -205,7 +205,7 @@ public class TenantLog {
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    changes.add(MessageCodec.readFeedChange(rs.getString(1)));
+                    changes.add(MessageCodec.readFeedChangeForStream(rs.getString(1)));
                 }
             }
         }

@@ -123,7 +123,7 @@ public class ChangeFanoutConsumer {
                         Span span = KafkaTracing.startProcess(tracer, Topics.FEED_CHANGES, record.key(),
                                 KafkaTracing.extract(record.headers()));
                         try {
-                            int offered = hub.publish(MessageCodec.readFeedChange(record.value()),
+                            int offered = hub.publish(MessageCodec.readFeedChangeForStream(record.value()),
                                     span == null ? null : span.getSpanContext());
                             if (span != null) {
                                 span.setAttribute(StreamHub.SUBSCRIBERS, offered);

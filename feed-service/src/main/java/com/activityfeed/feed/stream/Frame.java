@@ -21,7 +21,7 @@ record Frame(FeedChange change, Buffer bytes, long madeAt, Trace trace) {
     }
 
     static Frame of(FeedChange change, SpanContext fanout) {
-        String data = change.data() == null ? "{}" : MessageCodec.write(change.data());
+        String data = MessageCodec.jsonText(change.data());
         return new Frame(change, encode(change.seq() > 0 ? change.seq() : null, change.event(), data), System.nanoTime(),
                 fanout == null || !fanout.isValid() ? null : new Trace(fanout));
     }
