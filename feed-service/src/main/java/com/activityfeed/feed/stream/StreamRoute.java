@@ -173,7 +173,8 @@ public class StreamRoute {
             for (String type : value.split(",", -1)) {
                 String name = type.trim();
                 if (name.isEmpty()) {
-                    continue;
+                    // as on the feed's REST endpoints: an empty value is not taken for "no filter"
+                    throw new IllegalArgumentException("types has an empty value; leave the parameter out for none");
                 }
                 if (!TYPE.matcher(name).matches()) {
                     throw new IllegalArgumentException("types: '" + truncate(name) + "' is not a valid event type");

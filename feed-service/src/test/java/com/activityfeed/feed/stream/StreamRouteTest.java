@@ -222,6 +222,10 @@ class StreamRouteTest {
         SseClient bad = SseClient.to(streamUrl("types=Bad%20Type")).bearer(TestTokens.reader(tenant, "ann")).connect();
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.header("Content-Type")).hasValue("application/problem+json");
+        for (String empty : List.of("types=", "types=xp_rank_up,,streak_milestone", "following=")) {
+            SseClient refused = SseClient.to(streamUrl(empty)).bearer(TestTokens.reader(tenant, "ann")).connect();
+            assertThat(refused.status()).as(empty).isEqualTo(400);
+        }
         // at most 50 names: 50 stream, 51 are refused
         String fifty = String.join(",", java.util.stream.IntStream.range(0, 50).mapToObj(i -> "t" + i).toList());
         try (SseClient ok = SseClient.to(streamUrl("types=" + fifty)).bearer(TestTokens.reader(tenant, "ann")).connect()) {
