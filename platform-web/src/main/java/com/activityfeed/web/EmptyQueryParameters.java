@@ -36,9 +36,14 @@ public class EmptyQueryParameters {
         for (String name : declared) {
             List<String> values = given.get(name);
             if (values != null && values.stream().anyMatch(String::isEmpty)) {
-                throw ProblemException.badRequest(name + " has an empty value; leave the parameter out for none");
+                throw ProblemException.badRequest(refusal(name));
             }
         }
+    }
+
+    /** Why a parameter given with no value is refused; also for endpoints outside the REST layer (the stream). */
+    public static String refusal(String name) {
+        return name + " has an empty value; leave the parameter out for none";
     }
 
     /** The names of the method's {@code @QueryParam} parameters, in declaration order. */

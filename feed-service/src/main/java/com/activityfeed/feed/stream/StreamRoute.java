@@ -2,6 +2,7 @@ package com.activityfeed.feed.stream;
 
 import com.activityfeed.feed.follows.FollowingStreams;
 import com.activityfeed.web.Caller;
+import com.activityfeed.web.EmptyQueryParameters;
 import com.activityfeed.web.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -174,7 +175,7 @@ public class StreamRoute {
                 String name = type.trim();
                 if (name.isEmpty()) {
                     // as on the feed's REST endpoints: an empty value is not taken for "no filter"
-                    throw new IllegalArgumentException("types has an empty value; leave the parameter out for none");
+                    throw new IllegalArgumentException(EmptyQueryParameters.refusal("types"));
                 }
                 if (!TYPE.matcher(name).matches()) {
                     throw new IllegalArgumentException("types: '" + truncate(name) + "' is not a valid event type");

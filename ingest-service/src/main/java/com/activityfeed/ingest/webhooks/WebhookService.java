@@ -110,5 +110,4 @@ public class WebhookService {
         ObjectNode payload = event.get("payload") instanceof ObjectNode p ? p : event.putObject("payload");
         payload.put("sourceOccurredAt", given);
     }
-
 }
