@@ -17,7 +17,7 @@ const HIGHLIGHT_MS = 2000;
  */
 export class FeedView {
   constructor({ root, me, onUnread, onComments, onFiltersChanged, following = false, follows = null, prefix = '',
-    label = 'Activity feed', emptyText = 'Nothing here yet.', onRead, onReacted }) {
+    label = 'Activity feed', emptyText = 'Nothing here yet.', onRead, onReacted, onFirstPage }) {
     this.root = root;
     this.me = me;
     this.onUnread = onUnread;
@@ -30,6 +30,7 @@ export class FeedView {
     this.emptyText = emptyText;
     this.onRead = onRead || (() => {});
     this.onReacted = onReacted || (() => {});
+    this.onFirstPage = onFirstPage || (() => {}); // once: the first page is about to be drawn, or failed
     this.followOpen = null;       // the tile whose follow menu is open
     this.arrivedWhileLoading = null;
     this.tiles = new Map();       // id -> tile, drawn in the list
@@ -160,6 +161,7 @@ export class FeedView {
       const page = (early && await early) || await api('GET', url);
       if (!this.firstDrawn) performance.mark('afp:first-page-answer'); // read by the browser test
       if (generation !== this.generation) return;
+      if (!this.firstDrawn) this.onFirstPage();
       this.tiles.clear();
       this.pending.clear();
       this.aliases.clear();
@@ -191,6 +193,7 @@ export class FeedView {
       for (const tile of arrived) this.upsert(tile, false);
       this.updatePill();
     } catch (e) {
+      if (!this.firstDrawn) this.onFirstPage();
       this.fail(e);
     } finally {
       if (generation === this.generation) {

@@ -11,6 +11,8 @@ import { h, toast } from './dom.js';
 
 const $ = id => document.getElementById(id);
 const UNREAD_ANNOUNCE_MS = 10000;
+/** The page is shown with its first tiles, or after this long without them. */
+const SHELL_AT_LATEST_MS = 800;
 
 // A token in the URL fragment (the local run prints such links) is used at once; once the first
 // tiles are on screen it moves to this tab's session storage and leaves the address bar, so it is
@@ -93,7 +95,17 @@ function start() {
     return;
   }
   $('signin').hidden = true;
-  $('app').hidden = false;
+  // The page appears with its first tiles (or when the first page fails, or after SHELL_AT_LATEST_MS):
+  // shown before them, the header's own first style, layout and paint ran on the main thread while the
+  // first page's answer waited to be handled (on the throttled phone about 130 ms of the path to the
+  // first tiles); shown with them, the page is laid out and painted once.
+  let shellTimer = setTimeout(() => showShell(), SHELL_AT_LATEST_MS);
+  const showShell = () => {
+    if (shellTimer === null) return;
+    clearTimeout(shellTimer);
+    shellTimer = null;
+    if ($('signin').hidden) $('app').hidden = false;
+  };
   for (const slot of document.querySelectorAll('[data-icon]')) slot.replaceWith(icon(slot.dataset.icon, { size: 18 }));
   const name = who.name || who.sub;
   $('whoami').textContent = `${name} · ${who.tenant}`;
@@ -171,7 +183,7 @@ function start() {
     onFiltersChanged: filtersChanged,
     onReacted: () => follows.reloadSoon(), // reacting makes the reader follow the tile's entity (participating); the stream usually says so sooner
   };
-  const feed = new FeedView({ ...common, root: $('feed'), onRead: id => following && following.view.markReadLocal(id) });
+  const feed = new FeedView({ ...common, root: $('feed'), onRead: id => following && following.view.markReadLocal(id), onFirstPage: showShell });
   const redrawFilters = () => {
     const focused = filterPanel.contains(document.activeElement) ? document.activeElement.id : null;
     activeFeed().renderFilters(filterPanel);

@@ -48,7 +48,7 @@ class BrowserIT {
             "chat", "stats", "first-tiles-1000",
             // the second edition (issue 17)
             "activity-order", "group-summary", "density", "icons-no-emoji", "times-refresh", "connection", "dialog",
-            "keyboard", "unread-announce", "axe", "texts", "caching", "own-tile", "reactor-names",
+            "keyboard", "unread-announce", "axe", "texts", "caching", "own-tile", "shell-when-slow", "reactor-names",
             // following (issue 14)
             "follow-actor", "follow-participating", "following-unread", "following-phone", "following-axe"})
     void scenario(String name) throws Exception {
