@@ -707,6 +707,40 @@ export const following = {
   },
 
   /** One unread badge per view, both live, whichever view is shown; a read in one view counts in both. */
+  /**
+   * A page load asks for each unread count once: when its stream has connected, or 1.5 s after the
+   * first tiles when the stream cannot connect (a following=true count can walk thousands of tiles).
+   */
+  async 'counts-once'({ browser, pages }) {
+    const title = `Counted once ${short()}`;
+    await postEvents([by('Walter Skinner', title)]);
+    await waitForFeed(env('READER_TOKEN'), title);
+    for (const stream of ['connected', 'refused']) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await serveAppFromSource(context);
+      if (stream === 'refused') {
+        await context.route('**/api/v1/feed/stream-tickets', route => route.fulfill({ status: 503, contentType: 'application/problem+json',
+          body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) }));
+      }
+      const asked = { all: 0, following: 0 };
+      context.on('request', r => {
+        const url = new URL(r.url());
+        if (url.pathname === '/api/v1/feed/unread-count') asked[url.searchParams.get('following') === 'true' ? 'following' : 'all']++;
+      });
+      const page = await context.newPage();
+      pages.push(page);
+      await page.goto(`${env('GATEWAY_URL')}/app/#token=${env('READER_TOKEN')}`);
+      await tile(page, title).waitFor({ timeout: T });
+      if (stream === 'connected') await waitLive(page);
+      await page.waitForFunction(() => Number(document.getElementById('unread-badge').dataset.count) > 0, null, { timeout: T });
+      await sleep(2500); // anything asked again would be asked by now
+      assert(asked.all === 1 && asked.following === 1,
+        `stream ${stream}: each count asked for once per page load, asked ${JSON.stringify(asked)}`);
+      await context.close();
+      pages.pop();
+    }
+  },
+
   async 'following-unread'({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));
     await requireReadState(env('READER_TOKEN'));

@@ -13,6 +13,10 @@ const $ = id => document.getElementById(id);
 const UNREAD_ANNOUNCE_MS = 10000;
 /** The page is shown with its first tiles, or after this long without them. */
 const SHELL_AT_LATEST_MS = 800;
+/** The unread counts are asked for once the stream connected, or after this long without it. */
+const COUNTS_WITHOUT_STREAM_MS = 1500;
+/** A poll without a stream asks for the counts unless they were asked for this recently. */
+const POLL_COUNTS_AFTER_MS = 5000;
 
 // A token in the URL fragment (the local run prints such links) is used at once; once the first
 // tiles are on screen it moves to this tab's session storage and leaves the address bar, so it is
@@ -149,10 +153,14 @@ function start() {
     return api('GET', '/api/v1/feed/unread-count?following=true')
       .then(answer => { if (asked === followingAsked) setFollowingUnread(answer); }).catch(() => {});
   };
-  const refreshUnread = () => Promise.all([
-    api('GET', '/api/v1/feed/unread-count').then(setUnread).catch(() => {}),
-    refreshFollowingUnread(),
-  ]);
+  let countedAt = 0;
+  const refreshUnread = () => {
+    countedAt = Date.now();
+    return Promise.all([
+      api('GET', '/api/v1/feed/unread-count').then(setUnread).catch(() => {}),
+      refreshFollowingUnread(),
+    ]);
+  };
   let unreadTimer;
   const refreshUnreadSoon = () => { clearTimeout(unreadTimer); unreadTimer = setTimeout(refreshUnread, 300); };
   // a read in one view is a read in the other, and changes both counts
@@ -234,7 +242,10 @@ function start() {
     for (const view of feedViews()) view.followsChanged();
     const now = follows.settledKeys().join('\n');
     if (now === followsShown) return;
+    const first = followsShown === null;
     followsShown = now;
+    // the list as first loaded is what the service counted and filtered with already: nothing to ask again
+    if (first) return;
     // the stream's filter follows the change by itself (SPEC §4a); tiles already drawn and the count do not
     refreshFollowingUnread();
     if (following) following.view.reload();
@@ -346,7 +357,9 @@ function start() {
       }[state] || state;
       retry.hidden = state === 'live' || state === 'connecting';
     },
-    poll: () => { feed.poll(); refreshUnread(); },
+    // polling (no stream): the counts too, unless just asked for (the first poll follows the counts
+    // asked for without a stream within a second or two)
+    poll: () => { feed.poll(); if (Date.now() - countedAt > POLL_COUNTS_AFTER_MS) refreshUnread(); },
   });
   // Back online, back to the tab or "Retry now": reconnect at once instead of waiting out the backoff.
   const retryAll = () => { stream.retryNow(); if (following && active === 'following') following.stream.retryNow(); };
@@ -364,7 +377,10 @@ function start() {
     keepFragmentToken();
     feed.loadTypes().then(types => { if (following) following.view.typeList = types; drawFollows(); });
     follows.load().catch(() => {});
-    refreshUnread();
+    // the counts are asked for when the stream has connected (feed.connected), which covers what
+    // happened before it; asked here as well, each page load counted twice (a following=true count
+    // walks up to thousands of tiles on a large tenant). Without a stream soon, they are asked anyway.
+    setTimeout(() => { if (!connectedOnce) refreshUnread(); }, COUNTS_WITHOUT_STREAM_MS);
     stream.start();
   }, 0)));
   show('feed');

@@ -50,7 +50,7 @@ class BrowserIT {
             "activity-order", "group-summary", "density", "icons-no-emoji", "times-refresh", "connection", "dialog",
             "keyboard", "unread-announce", "axe", "texts", "caching", "own-tile", "shell-when-slow", "reactor-names",
             // following (issue 14)
-            "follow-actor", "follow-participating", "following-unread", "following-phone", "following-axe"})
+            "follow-actor", "follow-participating", "following-unread", "counts-once", "following-phone", "following-axe"})
     void scenario(String name) throws Exception {
         String tenant = "web-" + UUID.randomUUID().toString().substring(0, 8);
         Path log = LOGS.resolve(name + ".log");
