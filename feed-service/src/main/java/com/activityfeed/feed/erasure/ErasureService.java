@@ -69,9 +69,13 @@ public class ErasureService {
         }
     }
 
+    /**
+     * Row-locked like the others: the feed's own part can be done (and committed) between the send
+     * and this update, and an unlocked read would write its stale {@code feed_done_at} back over it.
+     */
     @Transactional
     void markPublished(UUID id) {
-        ErasureRecord r = ErasureRecord.findById(id);
+        ErasureRecord r = locked(id);
         if (r != null) {
             r.publishedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         }
@@ -109,9 +113,10 @@ public class ErasureService {
     }
 
     /**
-     * The record, row-locked until commit: feed's part and social's report may land at the same
-     * moment, and each must see the other's completion (or one would overwrite it and the record
-     * would never complete).
+     * The record, row-locked until commit: feed's part, social's report and the send's
+     * {@code published_at} may land at the same moment, and each must see the others' writes (an
+     * update writes every column, so a stale read would overwrite them and the record would never
+     * complete).
      */
     private static ErasureRecord locked(UUID id) {
         return ErasureRecord.findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
