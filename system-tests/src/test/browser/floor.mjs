@@ -1,4 +1,4 @@
-import { launch, median, loadAverage } from './lib.mjs';
+import { launch, median, loadAverage, consoleMessages } from './lib.mjs';
 // The floor of the first tiles on this machine: the first screen as static HTML (the client's own DOM
 // after its first tiles, scripts removed), same origin and stylesheet, painted without any script:
 //   GATEWAY_URL=http://127.0.0.1:8080 READER_TOKEN=... node floor.mjs phone|desktop [loads=5]
@@ -37,12 +37,9 @@ for (let i = 0; i < n; i++) {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   }
   // told by the page (a console message), so that none of the tool's own script runs in it before then
-  const marked = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no static-tiles mark within 30 s')), 30000);
-    page.on('console', m => { if (m.text() === 'static-tiles') { clearTimeout(timer); resolve(); } });
-  });
+  const says = consoleMessages(page);
   await page.goto(`${base}static.html`, { waitUntil: 'commit' });
-  await marked;
+  if (!await says('static-tiles', 30000)) throw new Error('no static-tiles mark within 30 s');
   results.push(await page.evaluate(() => Math.round(performance.getEntriesByName('static-tiles')[0].startTime)));
   await context.close();
 }

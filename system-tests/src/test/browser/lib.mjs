@@ -206,6 +206,30 @@ export function loadAverage() {
   return loadavg().map(x => x.toFixed(2)).join(' ');
 }
 
+/** Answers a routed request with a 503 problem, as a service that is down would. */
+export function unavailable(route, headers = {}) {
+  return route.fulfill({ status: 503, contentType: 'application/problem+json', headers,
+    body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) });
+}
+
+/**
+ * What a page says on its console, without running any of the tool's script in it: call before the
+ * page loads; the returned function waits up to `ms` for a message and answers whether it came.
+ */
+export function consoleMessages(page) {
+  const said = new Set();
+  const waiters = [];
+  page.on('console', m => {
+    said.add(m.text());
+    for (const w of waiters.splice(0)) w();
+  });
+  return (text, ms) => new Promise(resolve => {
+    const deadline = setTimeout(() => resolve(false), ms);
+    const check = () => { if (said.has(text)) { clearTimeout(deadline); resolve(true); } else waiters.push(check); };
+    check();
+  });
+}
+
 export function assert(condition, message) {
   if (!condition) throw new Error(`assertion failed: ${message}`);
 }

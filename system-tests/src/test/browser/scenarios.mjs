@@ -2,7 +2,7 @@
 // 1 failed (with screenshots of every open page), 3 skipped because an API it needs is missing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireApi, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, Skip, react, SHOTS, firstPageDrawn, loadAverage,
+  tile, waitLive, assert, Skip, react, SHOTS, firstPageDrawn, loadAverage, unavailable,
 } from './lib.mjs';
 import { scenarios as secondEdition, following, firstTiles, printBreakdown, sideBySide } from './web2.mjs';
 import { randomUUID } from 'node:crypto';
@@ -195,10 +195,7 @@ const scenarios = {
     await requireStream(env('READER_TOKEN'));
     const context = await browser.newContext();
     // Tickets refused from the start, as when every feed replica's stream endpoint is down.
-    await context.route('**/api/v1/feed/stream-tickets', route => route.fulfill({
-      status: 503, contentType: 'application/problem+json', headers: { 'Retry-After': '1' },
-      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }),
-    }));
+    await context.route('**/api/v1/feed/stream-tickets', route => unavailable(route, { 'Retry-After': '1' }));
     const page = await context.newPage();
     pages.push(page);
     await page.goto(`${env('GATEWAY_URL')}/app/#token=${env('READER_TOKEN')}`);

@@ -3,7 +3,7 @@
 // comments dialog, keyboard navigation, axe, texts, caching, lazy loading and first-tile timing.
 import {
   env, launch, openFeed, screenshot, http, postEvents, postEach, requireStream, requireSocial, requireReadState,
-  tile, waitLive, assert, axe, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource, Skip, react,
+  tile, waitLive, assert, axe, unavailable, consoleMessages, tilesOnScreen, waitForFeed, noEmojiFonts, serveAppFromSource, Skip, react,
 } from './lib.mjs';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
@@ -251,8 +251,7 @@ export const scenarios = {
     const box = await page.locator('#live-status').boundingBox();
     assert(box && box.y >= 0 && box.y < 60, `the state stays in view while scrolled (y=${box && box.y})`);
 
-    const refuse = route => route.fulfill({ status: 503, contentType: 'application/problem+json',
-      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) });
+    const refuse = route => unavailable(route);
     await context.route('**/api/v1/feed/stream-tickets', refuse);
     // the stream drops: the page reconnects with backoff while tickets are refused
     await page.evaluate(() => { const s = window.afp.stream; s.source.close(); s.source.onerror(); });
@@ -706,7 +705,6 @@ export const following = {
     assert(await inView(page, 'following-view', `Alan ${run}`).count() === 0, 'other tiles stay out');
   },
 
-  /** One unread badge per view, both live, whichever view is shown; a read in one view counts in both. */
   /**
    * A page load asks for each unread count once: when its stream has connected, or 1.5 s after the
    * first tiles when the stream cannot connect (a following=true count can walk thousands of tiles).
@@ -719,8 +717,7 @@ export const following = {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await serveAppFromSource(context);
       if (stream === 'refused') {
-        await context.route('**/api/v1/feed/stream-tickets', route => route.fulfill({ status: 503, contentType: 'application/problem+json',
-          body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503 }) }));
+        await context.route('**/api/v1/feed/stream-tickets', route => unavailable(route));
       }
       const asked = { all: 0, following: 0 };
       context.on('request', r => {
@@ -741,6 +738,7 @@ export const following = {
     }
   },
 
+  /** One unread badge per view, both live, whichever view is shown; a read in one view counts in both. */
   async 'following-unread'({ browser, pages }) {
     await requireStream(env('READER_TOKEN'));
     await requireReadState(env('READER_TOKEN'));
@@ -929,19 +927,7 @@ export async function firstTiles(browser, { phone, base = env('GATEWAY_URL'), pa
   // the observers above): nothing of the tool's runs in the page until then. Waiting with a locator or
   // waitForFunction injected Playwright's own script right after the load event, on the first tiles'
   // path: 80 ms of main thread on the throttled phone, which no user pays.
-  const said = new Map();
-  const saidWaiters = [];
-  page.on('console', m => {
-    const text = m.text();
-    if (!text.startsWith('afp:')) return;
-    said.set(text, true);
-    for (const w of saidWaiters.splice(0)) w();
-  });
-  const saying = (text, ms) => new Promise(resolve => {
-    const deadline = setTimeout(() => resolve(false), ms);
-    const check = () => { if (said.has(text)) { clearTimeout(deadline); resolve(true); } else saidWaiters.push(check); };
-    check();
-  });
+  const saying = consoleMessages(page);
   if (phone) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
