@@ -130,9 +130,12 @@ public record FeedFilter(List<String> types, List<String> sources, List<String> 
         anyOf(sql, params, tenant, Terms.PRIORITY, priorities);
         anyOf(sql, params, tenant, Terms.TAG, tags);
         if (following) {
-            sql.append(forIndex ? " AND t.terms && ?::text[]"
-                    : " AND EXISTS (SELECT 1 FROM unnest(t.terms) m WHERE m = ANY(?::text[]))");
-            params.add(followTerms);
+            if (forIndex) {
+                sql.append(" AND t.terms && ?::text[]");
+                params.add(followTerms);
+            } else {
+                FollowMatch.appendTo(sql, params, tenant, followTerms);
+            }
         }
     }
 
