@@ -165,6 +165,12 @@ public class TileQueries {
             String beyond = " AND (" + key + ", t.id) " + (ascending ? ">" : "<") + " (?, ?)";
 
             Cursors.FeedPosition from = after;
+            if (activity && !filter.following()) {
+                String term = filter.anchor(tenant);
+                if (term != null && tilesOf(c, term, window, trace) <= window) {
+                    return allOfTerm(c, term, tenant, user, watermark, filter, limit, after, ascending, trace);
+                }
+            }
             String anchor = activity || filter.following() ? null : filter.anchor(tenant);
             if (anchor != null) {
                 Walk walk = anchored(c, anchor, tenant, user, watermark, filter, limit, from, ascending, maxWalk(window),
@@ -268,6 +274,42 @@ public class TileQueries {
         sql.append(order).append(" OFFSET ? LIMIT 1");
         params.add(budget - 1);
         return new Walk(false, boundary(c, new Sql(sql.toString(), params, false), ascending, trace));
+    }
+
+    /** How many tiles hold {@code term} ({@code tile_term}, index only), counted up to {@code max} + 1. */
+    private static long tilesOf(Connection c, String term, int max, List<Sql> trace) throws SQLException {
+        Sql sql = new Sql("SELECT count(*) FROM (SELECT 1 FROM tile_term x WHERE x.term = ? LIMIT ?) x",
+                List.of(term, max + 1), false);
+        return count(c, sql, trace);
+    }
+
+    /**
+     * A page in {@code sort=activity} order for a filter with a term every match must hold that
+     * no more than a window's worth of tiles hold: all of them, looked up by key from {@code tile_term}
+     * and sorted by (latest_at, id). The term order cannot be walked in activity order (its rows
+     * would move with every group that grows), and walking the tenant's activity order for a term
+     * held by one tile in hundreds reads a window and then the whole term through the GIN index.
+     */
+    private static Page allOfTerm(Connection c, String term, String tenant, String user, long watermark, FeedFilter filter,
+                                  int limit, Cursors.FeedPosition after, boolean ascending, List<Sql> trace)
+            throws SQLException {
+        String order = ascending ? " ORDER BY t.latest_at, t.id" : " ORDER BY t.latest_at DESC, t.id DESC";
+        List<Object> params = new ArrayList<>(List.of(user, watermark, user, term));
+        StringBuilder sql = new StringBuilder(FILTERED_COLUMNS)
+                .append(" FROM (SELECT x.tile_id FROM tile_term x WHERE x.term = ?");
+        filter.appendRange(sql, params, "x.occurred_at");
+        // OFFSET 0 keeps each lookup by key, as in anchored()
+        sql.append(") x CROSS JOIN LATERAL (SELECT * FROM tile t WHERE t.id = x.tile_id OFFSET 0) t")
+                .append(" LEFT JOIN tile_social s ON s.tile_id = t.id WHERE t.tenant_id = ?").append(VISIBLE);
+        params.add(tenant);
+        position(sql, params, " AND (t.latest_at, t.id) " + (ascending ? ">" : "<") + " (?, ?)", after);
+        conditions(sql, params, tenant, user, watermark, filter, new String[0], false);
+        sql.append(order).append(" LIMIT ?");
+        params.add(limit + 1);
+        List<String> items = new ArrayList<>();
+        Cursors.FeedPosition[] last = new Cursors.FeedPosition[1];
+        boolean more = read(c, new Sql(sql.toString(), params, false), trace, items, last, limit, ascending, true);
+        return new Page(items, more ? Cursors.feed(last[0], true) : null);
     }
 
     /** The position a statement reading one (position, id) row answers, or null when it finds none. */

@@ -143,6 +143,23 @@ class FilterPlanTest {
         }
     }
 
+    /**
+     * In {@code sort=activity} a term that fewer tiles hold than a window (here 40 of the actor's)
+     * is read whole by key from the term order and sorted, instead of walking the tenant's activity
+     * order for a window and then reading the term through the GIN index.
+     */
+    @Test
+    void aRareTermInActivityOrderIsReadFromTheTermOrderAlone() throws Exception {
+        FeedFilter f = filter("actorId", "u7");
+        List<TileQueries.Sql> trace = new ArrayList<>();
+        TileQueries.Page page = queries.filtered(TENANT, "ann", f, new String[0], 100, null, false, true,
+                TileQueries.window(100), trace);
+        assertThat(ids(page)).isEqualTo(expected("ann", f, new String[0], true)).hasSize(TILES / 500);
+        assertThat(trace).hasSize(2).allMatch(sql -> sql.text().contains("FROM tile_term x WHERE x.term = ?"))
+                .noneMatch(TileQueries.Sql::bitmapOnly);
+        assertWalkBounded("actorId=u7 sort=activity", trace, TILES / 500, 1);
+    }
+
     private void check(Case k, int limit, boolean activity) throws Exception {
         FeedFilter f = filter(k.name(), k.value());
         String[] terms = k.follows() == null ? new String[0] : k.follows();
