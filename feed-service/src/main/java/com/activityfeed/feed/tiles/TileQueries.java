@@ -165,13 +165,11 @@ public class TileQueries {
             String beyond = " AND (" + key + ", t.id) " + (ascending ? ">" : "<") + " (?, ?)";
 
             Cursors.FeedPosition from = after;
-            if (activity && !filter.following()) {
-                String term = filter.anchor(tenant);
-                if (term != null && tilesOf(c, term, window, trace) <= window) {
-                    return allOfTerm(c, term, tenant, user, watermark, filter, limit, after, ascending, trace);
-                }
+            String term = filter.following() ? null : filter.anchor(tenant);
+            if (activity && term != null && tilesOf(c, term, window, trace) <= window) {
+                return allOfTerm(c, term, tenant, user, watermark, filter, limit, after, ascending, trace);
             }
-            String anchor = activity || filter.following() ? null : filter.anchor(tenant);
+            String anchor = activity ? null : term;
             if (anchor != null) {
                 Walk walk = anchored(c, anchor, tenant, user, watermark, filter, limit, from, ascending, maxWalk(window),
                         items, last, trace);
@@ -250,14 +248,11 @@ public class TileQueries {
         String order = ascending ? " ORDER BY x.occurred_at, x.tile_id" : " ORDER BY x.occurred_at DESC, x.tile_id DESC";
         String beyond = " AND (x.occurred_at, x.tile_id) " + (ascending ? ">" : "<") + " (?, ?)";
         List<Object> params = new ArrayList<>(List.of(user, watermark, user, anchor));
-        StringBuilder sql = new StringBuilder(FILTERED_COLUMNS)
-                .append(" FROM (SELECT x.tile_id, x.occurred_at FROM tile_term x WHERE x.term = ?");
+        StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(TERM_TILES);
         position(sql, params, beyond, from);
         filter.appendRange(sql, params, "x.occurred_at");
-        // each tile looked up by its key in the walk's order (OFFSET 0 keeps the lookup from being
-        // flattened into a join the planner may answer by scanning the tenant's tiles)
-        sql.append(order).append(" LIMIT ?) x CROSS JOIN LATERAL (SELECT * FROM tile t WHERE t.id = x.tile_id OFFSET 0) t")
-                .append(" LEFT JOIN tile_social s ON s.tile_id = t.id WHERE t.tenant_id = ?").append(VISIBLE);
+        // each tile looked up by its key in the walk's order
+        sql.append(order).append(" LIMIT ?)").append(BY_KEY).append(VISIBLE);
         params.add(budget);
         params.add(tenant);
         conditions(sql, params, tenant, user, watermark, filter, new String[0], false);
@@ -275,6 +270,16 @@ public class TileQueries {
         params.add(budget - 1);
         return new Walk(false, boundary(c, new Sql(sql.toString(), params, false), ascending, trace));
     }
+
+    /** A term's tiles in {@code tile_term}, as a sub-select for the caller to bound and close before {@link #BY_KEY}. */
+    private static final String TERM_TILES = " FROM (SELECT x.tile_id, x.occurred_at FROM tile_term x WHERE x.term = ?";
+    /**
+     * Each of {@link #TERM_TILES}' tiles read by its key, with its social counts, in the tenant
+     * (a parameter); OFFSET 0 keeps the lookup from being flattened into a join the planner may
+     * answer by scanning the tenant's tiles.
+     */
+    private static final String BY_KEY = " x CROSS JOIN LATERAL (SELECT * FROM tile t WHERE t.id = x.tile_id OFFSET 0) t"
+            + " LEFT JOIN tile_social s ON s.tile_id = t.id WHERE t.tenant_id = ?";
 
     /** How many tiles hold {@code term} ({@code tile_term}, index only), counted up to {@code max} + 1. */
     private static long tilesOf(Connection c, String term, int max, List<Sql> trace) throws SQLException {
@@ -295,12 +300,9 @@ public class TileQueries {
             throws SQLException {
         String order = ascending ? " ORDER BY t.latest_at, t.id" : " ORDER BY t.latest_at DESC, t.id DESC";
         List<Object> params = new ArrayList<>(List.of(user, watermark, user, term));
-        StringBuilder sql = new StringBuilder(FILTERED_COLUMNS)
-                .append(" FROM (SELECT x.tile_id FROM tile_term x WHERE x.term = ?");
+        StringBuilder sql = new StringBuilder(FILTERED_COLUMNS).append(TERM_TILES);
         filter.appendRange(sql, params, "x.occurred_at");
-        // OFFSET 0 keeps each lookup by key, as in anchored()
-        sql.append(") x CROSS JOIN LATERAL (SELECT * FROM tile t WHERE t.id = x.tile_id OFFSET 0) t")
-                .append(" LEFT JOIN tile_social s ON s.tile_id = t.id WHERE t.tenant_id = ?").append(VISIBLE);
+        sql.append(")").append(BY_KEY).append(VISIBLE);
         params.add(tenant);
         position(sql, params, " AND (t.latest_at, t.id) " + (ascending ? ">" : "<") + " (?, ?)", after);
         conditions(sql, params, tenant, user, watermark, filter, new String[0], false);
