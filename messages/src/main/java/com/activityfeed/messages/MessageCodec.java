@@ -23,6 +23,7 @@ import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Reads and writes the message records as JSON strings. Messages travel as strings so that a
@@ -62,11 +63,47 @@ public final class MessageCodec {
     }
 
     public static RawEvent readRawEvent(String json) {
-        RawEvent event = read(json, RawEvent.class);
+        return check(read(json, RawEvent.class));
+    }
+
+    private static RawEvent check(RawEvent event) {
         requireVersion(event.v(), RawEvent.VERSION, "RawEvent");
         require(event.id() != null && event.tenantId() != null && event.type() != null
                 && event.occurredAt() != null, "RawEvent needs id, tenantId, type and occurredAt");
         return event;
+    }
+
+    /**
+     * The events of one {@code activity.raw} record: a single event (a JSON object), or several
+     * events of the record's tenant in their order (a JSON array of them), which ingest writes for a
+     * batch request so that Kafka appends the whole batch at once. Every event is checked as
+     * {@link #readRawEvent} checks one; an empty array is malformed.
+     */
+    public static List<RawEvent> readRawEvents(String json) {
+        if (!isArray(json)) {
+            return List.of(readRawEvent(json));
+        }
+        RawEvent[] events = read(json, RawEvent[].class);
+        require(events.length > 0, "an activity.raw record holds at least one event");
+        for (RawEvent event : events) {
+            require(event != null, "an activity.raw record holds events, not null");
+            check(event);
+        }
+        return List.of(events);
+    }
+
+    /** Whether an {@code activity.raw} value holds an array of events ({@link #readRawEvents}). */
+    public static boolean isArray(String json) {
+        if (json == null) {
+            return false;
+        }
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return c == '[';
+            }
+        }
+        return false;
     }
 
     public static FeedChange readFeedChange(String json) {

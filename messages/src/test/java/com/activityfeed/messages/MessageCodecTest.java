@@ -30,6 +30,40 @@ class MessageCodecTest {
         assertThat(MessageCodec.readRawEvent(json)).isEqualTo(event);
     }
 
+    private static RawEvent minimal(String tenant, String title) {
+        return new RawEvent(1, UUID.randomUUID(), tenant, "task_completed", new Actor("u1", null), null,
+                Instant.parse("2026-11-20T10:00:00Z"), Instant.parse("2026-11-20T10:00:01Z"), title, null, "api",
+                Priority.NORMAL, List.of(), null, null, null, null, null);
+    }
+
+    /** A record of activity.raw holds one event or, written for a batch request, an array of them in order. */
+    @Test
+    void aRawRecordHoldsOneEventOrSeveralInOrder() {
+        RawEvent one = minimal("acme", "one");
+        RawEvent two = minimal("acme", "two");
+
+        assertThat(MessageCodec.readRawEvents(MessageCodec.write(one))).containsExactly(one);
+        assertThat(MessageCodec.readRawEvents(MessageCodec.write(List.of(one, two)))).containsExactly(one, two);
+        assertThat(MessageCodec.readRawEvents(" \n[" + MessageCodec.write(two) + "]")).containsExactly(two);
+        assertThat(MessageCodec.isArray(MessageCodec.write(one))).isFalse();
+        assertThat(MessageCodec.isArray("\t[]")).isTrue();
+    }
+
+    @Test
+    void aRawRecordOfSeveralEventsIsRefusedWholeWhenOneOfThemIsBad() {
+        String good = MessageCodec.write(minimal("acme", "good"));
+        assertThatThrownBy(() -> MessageCodec.readRawEvents("[]"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class).hasMessageContaining("at least one event");
+        assertThatThrownBy(() -> MessageCodec.readRawEvents("[" + good + ",null]"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class);
+        assertThatThrownBy(() -> MessageCodec.readRawEvents("[" + good + ",{\"v\":1}]"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class).hasMessageContaining("needs id");
+        assertThatThrownBy(() -> MessageCodec.readRawEvents("[" + good + ",{\"v\":2}]"))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class).hasMessageContaining("version 2");
+        assertThatThrownBy(() -> MessageCodec.readRawEvents("[" + good))
+                .isInstanceOf(MessageCodec.MalformedMessageException.class);
+    }
+
     @Test
     void socialUpdateKindUsesDottedWireNames() {
         var update = new SocialUpdate(1, UUID.randomUUID(), "acme", SocialUpdate.Kind.COMMENT_CREATED,

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +33,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Consumes {@code activity.raw} in batches: one transaction per batch, offsets committed by the
- * connector only once the returned {@link Uni} completed, so delivery is at least once and the
- * store's idempotence makes it exactly once in the feed.
+ * Consumes {@code activity.raw} in batches: one transaction per batch (per {@link #MAX_EVENTS_PER_TRANSACTION}
+ * events of it), offsets committed by the connector only once the returned {@link Uni} completed, so
+ * delivery is at least once and the store's idempotence makes it exactly once in the feed. A record
+ * holds one event or, written by ingest for a batch request, several events of its tenant
+ * ({@link MessageCodec#readRawEvents}): they are stored in order, as if each had been a record.
  *
  * <p>Only a record that is itself bad goes to {@code activity.raw.dlq}: one that cannot be read,
  * or whose data the database refuses when it is stored alone ({@link ConsumerRetry#messagesOwnFault}). Every
@@ -58,6 +61,11 @@ import java.util.concurrent.TimeUnit;
 @Startup
 public class RawEventConsumer {
     public static final String CHANNEL = "activity-raw";
+    /**
+     * The most events stored in one database transaction: a poll of up to {@code max.poll.records}
+     * records may hold many more events when ingest wrote batch records.
+     */
+    static final int MAX_EVENTS_PER_TRANSACTION = 2000;
     private static final Logger LOG = Logger.getLogger(RawEventConsumer.class);
 
     private final EventIngestService store;
@@ -93,32 +101,39 @@ public class RawEventConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
         long consumedAt = System.nanoTime();
+        long consumedAtMillis = System.currentTimeMillis();
         batchRecords.record(records.count());
-        for (ConsumerRecord<String, String> record : records) {
-            HopLatency.recordSince(appendToConsumed, record.timestamp());
-        }
         return Uni.createFrom().<Void>item(() -> {
-                    process(records, consumedAt);
+                    process(records, consumedAt, consumedAtMillis);
                     return null;
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure(ConsumerRetry.Stopped.class).recoverWithUni(() -> Uni.createFrom().nothing());
     }
 
-    private void process(ConsumerRecords<String, String> records, long consumedAt) {
+    private void process(ConsumerRecords<String, String> records, long consumedAt, long consumedAtMillis) {
+        // valid.get(i) is the record that held events.get(i)
         List<ConsumerRecord<String, String>> valid = new ArrayList<>(records.count());
         List<RawEvent> events = new ArrayList<>(records.count());
         for (ConsumerRecord<String, String> record : records) {
+            List<RawEvent> held;
             try {
-                RawEvent event = MessageCodec.readRawEvent(record.value());
-                if (record.key() != null && !record.key().equals(event.tenantId())) {
-                    throw new MessageCodec.MalformedMessageException("key " + record.key()
-                            + " differs from the event's tenant " + event.tenantId());
+                held = MessageCodec.readRawEvents(record.value());
+                for (RawEvent event : held) {
+                    if (record.key() != null && !record.key().equals(event.tenantId())) {
+                        throw new MessageCodec.MalformedMessageException("key " + record.key()
+                                + " differs from the event's tenant " + event.tenantId());
+                    }
                 }
+            } catch (RuntimeException e) {
+                deadLetter(record, e); // the whole record: none of its events is stored
+                continue;
+            }
+            long appendToConsumedMillis = Math.max(0, consumedAtMillis - record.timestamp());
+            for (RawEvent event : held) {
+                appendToConsumed.record(appendToConsumedMillis, TimeUnit.MILLISECONDS);
                 events.add(event);
                 valid.add(record);
-            } catch (RuntimeException e) {
-                deadLetter(record, e);
             }
         }
         if (events.isEmpty()) {
@@ -129,7 +144,10 @@ public class RawEventConsumer {
             traces.add(valid.get(i), events.get(i).id());
         }
         try {
-            store(events, valid, consumedAt, traces);
+            for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_TRANSACTION) {
+                int to = Math.min(events.size(), from + MAX_EVENTS_PER_TRANSACTION);
+                store(events.subList(from, to), valid.subList(from, to), consumedAt, traces);
+            }
         } catch (RuntimeException e) {
             traces.fail(e);
             throw e;
@@ -210,10 +228,25 @@ public class RawEventConsumer {
                     run("storing event " + event.id(), () -> store.store(List.of(event), traces.byEvent()));
                     stored.increment();
                 } catch (RecordFault fault) {
-                    deadLetter(valid.get(i), fault.getCause());
+                    deadLetter(alone(valid.get(i), event), fault.getCause());
                 }
             }
         }
+    }
+
+    /**
+     * The record to dead-letter for one event the database refused: the record itself when it held
+     * only that event, else a copy holding that event alone (same key, headers, position), so the
+     * DLQ keeps exactly what was not stored and a re-drive sends back only that.
+     */
+    static ConsumerRecord<String, String> alone(ConsumerRecord<String, String> record, RawEvent event) {
+        if (!MessageCodec.isArray(record.value())) {
+            return record;
+        }
+        String value = MessageCodec.write(event);
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
+                record.timestampType(), record.serializedKeySize(), value.getBytes(StandardCharsets.UTF_8).length,
+                record.key(), value, record.headers(), record.leaderEpoch());
     }
 
     private void deadLetter(ConsumerRecord<String, String> record, Throwable error) {

@@ -148,6 +148,68 @@ class RawEventConsumerTest {
         assertThat(dead.getFirst().value()).isEqualTo(MessageCodec.write(refused));
     }
 
+    /** A batch request's events, one record of ingest's: stored as if each had been its own record, in order. */
+    @Test
+    void aRecordOfSeveralEventsIsStoredEventByEventAndGroups() throws Exception {
+        String tenant = TestEvents.tenant("batchrec");
+        Instant t0 = Instant.now().minusSeconds(60);
+        List<RawEvent> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(TestEvents.event(tenant, "streak_milestone", t0.plusSeconds(i)).build());
+        }
+        RawEvent urgent = TestEvents.event(tenant, "badge_earned", t0.plusSeconds(5)).priority(Priority.HIGH).build();
+        events.add(urgent);
+        send(tenant, List.of(MessageCodec.write(events)));
+
+        String token = TestTokens.reader(tenant, "u");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token).when()
+                .get("/api/v1/feed").then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.equalTo(2))
+                .body("items[0].id", org.hamcrest.Matchers.equalTo(urgent.id().toString()))
+                .body("items[1].count", org.hamcrest.Matchers.equalTo(4)));
+        assertThat(deadLettered(tenant, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    @Test
+    void ofARecordOfSeveralEventsOnlyTheEventTheDatabaseRefusesIsDeadLetteredAlone() throws Exception {
+        String tenant = TestEvents.tenant("batchnul");
+        Instant t0 = Instant.now().minusSeconds(60);
+        RawEvent before = TestEvents.event(tenant, "badge_earned", t0).priority(Priority.HIGH).build();
+        RawEvent refused = TestEvents.event(tenant, "badge_earned", t0.plusSeconds(1)).priority(Priority.HIGH)
+                .title("nul \u0000 inside").build();
+        RawEvent after = TestEvents.event(tenant, "badge_earned", t0.plusSeconds(2)).priority(Priority.HIGH).build();
+        send(tenant, List.of(MessageCodec.write(List.of(before, refused, after))));
+
+        String token = TestTokens.reader(tenant, "u");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token).when()
+                .get("/api/v1/feed").then().statusCode(200).body("items.id", org.hamcrest.Matchers.containsInAnyOrder(
+                        before.id().toString(), after.id().toString())));
+        List<ConsumerRecord<String, String>> dead = deadLettered(tenant, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(1);
+        // the refused event alone, as a record of its own: a re-drive sends back only what was not stored
+        assertThat(dead.getFirst().value()).isEqualTo(MessageCodec.write(refused));
+    }
+
+    @Test
+    void aRecordOfSeveralEventsWithOneOfAnotherTenantIsDeadLetteredWholeAndNothingOfItStored() throws Exception {
+        String tenant = TestEvents.tenant("batchkey");
+        Instant t0 = Instant.now().minusSeconds(60);
+        RawEvent mine = TestEvents.event(tenant, "badge_earned", t0).priority(Priority.HIGH).build();
+        RawEvent foreign = TestEvents.event(TestEvents.tenant("other"), "badge_earned", t0).priority(Priority.HIGH).build();
+        String record = MessageCodec.write(List.of(mine, foreign));
+        RawEvent marker = TestEvents.event(tenant, "badge_earned", t0.plusSeconds(1)).priority(Priority.HIGH).build();
+        send(tenant, List.of(record, MessageCodec.write(marker)));
+
+        String token = TestTokens.reader(tenant, "u");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(token).when()
+                .get("/api/v1/feed").then().statusCode(200).body("items.id", org.hamcrest.Matchers.contains(marker.id().toString())));
+        List<ConsumerRecord<String, String>> dead = deadLettered(tenant, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getFirst().value()).isEqualTo(record);
+        assertThat(new String(dead.getFirst().headers().lastHeader(Topics.HEADER_ERROR).value(), StandardCharsets.UTF_8))
+                .contains("differs from the event's tenant");
+    }
+
     private static void send(String tenant, List<String> values) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),

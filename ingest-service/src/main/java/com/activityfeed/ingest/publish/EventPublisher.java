@@ -7,6 +7,7 @@ import com.activityfeed.messages.RawEvent;
 import com.activityfeed.messages.Topics;
 import com.activityfeed.web.ProblemException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -21,6 +22,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.jboss.logging.Logger;
@@ -44,9 +46,14 @@ import java.util.function.Function;
  * thread is parked while Kafka works. When Kafka cannot take the events within the configured
  * timeout the future fails with a 503 problem: the client retries with the same keys.
  *
- * <p>A single event goes through one idempotent producer. A batch of several events is committed
- * in one Kafka transaction ({@link TransactionalBatches}): either all of it becomes visible to
- * read_committed consumers (the feed) or none of it, so a 503 never leaves half a batch behind.
+ * <p>A single event goes through one idempotent producer as one record. A batch of several events
+ * is all or nothing in Kafka, so a 503 never leaves half a batch behind: when all its events belong
+ * to one tenant (the usual batch) and fit one record, they are one record, a JSON array of the
+ * events in request order ({@link MessageCodec#readRawEvents}), which Kafka appends whole or not at
+ * all, on a second idempotent producer that compresses; otherwise (a platform caller's batch for
+ * several tenants, or one larger than a record may be) it is committed in one Kafka transaction
+ * ({@link TransactionalBatches}), of which read_committed consumers (the feed) see all or nothing.
+ * One record costs Kafka and ingest far less than a transaction of a hundred records (README, P1).
  *
  * <p>Tracing: the records of one request are sent under one producer span {@code send activity.raw},
  * child of the request's server span (or, outside a traced request, of the caller's
@@ -57,54 +64,88 @@ import java.util.function.Function;
 @ApplicationScoped
 public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+    /** Room in a produce request for a batch record's key, headers and framing. */
+    private static final int RECORD_FRAMING = 1024;
 
     private final Producer<String, byte[]> producer;
+    /** Batch records (several events of one tenant in one record), compressed. */
+    private final Producer<String, byte[]> batchProducer;
+    /** The largest batch record, in bytes of its value (-1: none): a bigger batch goes into a transaction. */
+    private final int maxRecordBytes;
     private final TransactionalBatches batches;
     private final Duration timeout;
     private final ObjectWriter writer = MessageCodec.mapper().writer();
+    private final ObjectWriter arrayWriter = MessageCodec.mapper().writerFor(new TypeReference<List<RawEvent>>() {
+    });
     private final Tracer tracer;
 
     @Inject
     public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, PublishConfig config,
                           Tracer tracer) {
-        this(config, transactionalId -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), config.linger(), transactionalId)),
-                tracer);
+        this(config, role -> new KafkaProducer<>(producerConfig(kafkaConfig, config.timeout(), config.linger(), role)),
+                maxRecordBytes(kafkaConfig), tracer);
     }
 
-    EventPublisher(PublishConfig config, Function<String, Producer<String, byte[]>> producers) {
-        this(config, producers, TracerProvider.noop().get(KafkaTracing.SCOPE));
+    EventPublisher(PublishConfig config, Function<Role, Producer<String, byte[]>> producers, int maxRecordBytes) {
+        this(config, producers, maxRecordBytes, TracerProvider.noop().get(KafkaTracing.SCOPE));
     }
 
     /**
-     * @param producers makes a producer: {@code null} for the idempotent one, else the
-     *                  {@code transactional.id} of a transactional one
+     * @param producers      makes the producer of each {@link Role}
+     * @param maxRecordBytes the largest value of a batch record ({@link #maxRecordBytes(Map)})
      */
-    EventPublisher(PublishConfig config, Function<String, Producer<String, byte[]>> producers, Tracer tracer) {
+    EventPublisher(PublishConfig config, Function<Role, Producer<String, byte[]>> producers, int maxRecordBytes,
+                   Tracer tracer) {
         this.tracer = tracer;
         this.timeout = config.timeout();
-        this.producer = producers.apply(null);
+        this.maxRecordBytes = config.batchRecords() ? maxRecordBytes : -1;
+        this.producer = producers.apply(Role.SINGLE);
+        this.batchProducer = producers.apply(Role.BATCHES);
         this.batches = config.transactionalProducers() <= 0 ? null
                 : new TransactionalBatches(config.transactionalIdPrefix().orElseGet(EventPublisher::hostName),
-                config.transactionalProducers(), config.requestsPerTransaction(), producers);
+                config.transactionalProducers(), config.requestsPerTransaction(), id -> producers.apply(Role.transactional(id)));
+    }
+
+    /**
+     * What one of ingest's producers is for: single events (uncompressed), batch records
+     * (compressed) or a transactional producer of batches that cannot be one record.
+     */
+    public record Role(String clientId, String compression, String transactionalId) {
+        static final Role SINGLE = new Role("ingest-events", "none", null);
+        static final Role BATCHES = new Role("ingest-batches", "lz4", null);
+
+        static Role transactional(String transactionalId) {
+            return new Role("ingest-" + transactionalId, "lz4", transactionalId);
+        }
+    }
+
+    /**
+     * The largest value of a batch record: the producer's {@code max.request.size} (Kafka's default
+     * 1 MiB unless the configuration sets it) less room for the key, the headers and the record's
+     * framing. A batch's events serialised take about as many bytes as its request body (at most
+     * 1 MiB), so nearly every batch fits; one that does not goes into a transaction.
+     */
+    static int maxRecordBytes(Map<String, ?> kafkaConfig) {
+        Object configured = kafkaConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int maxRequest = configured == null ? 1024 * 1024 : Integer.parseInt(configured.toString().trim());
+        return Math.max(0, maxRequest - RECORD_FRAMING);
     }
 
     /**
      * The settings of ingest's producers, from the platform's one producer factory. acks=all and idempotence: a 202 means the
      * event is on every in-sync replica, once. A short linger lets concurrent single-event requests
-     * share a produce request without adding noticeable latency. Batches (transactional) are lz4
-     * compressed: their JSON is repetitive and large. Single events are not: their producer batches
+     * share a produce request without adding noticeable latency. Batches (batch records and
+     * transactions) are lz4 compressed: their JSON is repetitive and large. Single events are not: their producer batches
      * hold a few records, and lz4 allocates a 64 KiB block buffer per producer batch, which under
      * load was the largest allocation site of the whole process (profile in benchmarks/README.md).
      * No call may block longer than the answer may take.
      *
-     * @param transactionalId null for the plain idempotent producer
+     * @param role which of ingest's producers
      */
     static Map<String, Object> producerConfig(Map<String, Object> kafkaConfig, Duration timeout, Duration linger,
-                                              String transactionalId) {
-        String clientId = transactionalId == null ? "ingest-events" : "ingest-" + transactionalId;
-        return KafkaProducers.binarySettings(kafkaConfig, KafkaProducers.Options.of(clientId, timeout)
-                .withLinger(linger).withCompression(transactionalId == null ? "none" : "lz4")
-                .withTransactionalId(transactionalId));
+                                              Role role) {
+        return KafkaProducers.binarySettings(kafkaConfig, KafkaProducers.Options.of(role.clientId(), timeout)
+                .withLinger(linger).withCompression(role.compression()).withTransactionalId(role.transactionalId()));
     }
 
     /**
@@ -119,8 +160,7 @@ public class EventPublisher {
         String trace = KafkaTracing.traceparent(span.getSpanContext());
         CompletableFuture<Void> acked;
         try {
-            List<ProducerRecord<String, byte[]>> records = records(events, trace);
-            acked = records.size() > 1 && batches != null ? batches.commit(records) : send(records);
+            acked = send(events, trace);
         } catch (KafkaException e) {
             acked = CompletableFuture.failedFuture(e);
         }
@@ -161,20 +201,42 @@ public class EventPublisher {
         return span;
     }
 
+    /** One record, a batch record, or a transaction, as the class comment says; completes when Kafka has all of it. */
+    private CompletableFuture<Void> send(List<RawEvent> events, String traceparent) {
+        if (events.size() > 1) {
+            String tenant = events.getFirst().tenantId();
+            if (maxRecordBytes >= 0 && events.stream().allMatch(e -> e.tenantId().equals(tenant))) {
+                byte[] value = serialise(events);
+                if (value.length <= maxRecordBytes) {
+                    String correlation = events.getFirst().correlationId();
+                    boolean shared = correlation != null && events.stream().allMatch(e -> correlation.equals(e.correlationId()));
+                    return send(batchProducer, List.of(record(tenant, value, traceparent, shared ? correlation : null)));
+                }
+            }
+            if (batches != null) {
+                return batches.commit(records(events, traceparent));
+            }
+        }
+        return send(producer, records(events, traceparent));
+    }
+
     private List<ProducerRecord<String, byte[]>> records(List<RawEvent> events, String traceparent) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
-        byte[] trace = traceparent == null ? null : traceparent.getBytes(StandardCharsets.US_ASCII);
         for (RawEvent event : events) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), serialise(event));
-            if (trace != null) {
-                record.headers().add(Topics.HEADER_TRACEPARENT, trace);
-            }
-            if (event.correlationId() != null) {
-                record.headers().add(Topics.HEADER_CORRELATION_ID, event.correlationId().getBytes(StandardCharsets.UTF_8));
-            }
-            records.add(record);
+            records.add(record(event.tenantId(), serialise(event), traceparent, event.correlationId()));
         }
         return records;
+    }
+
+    private static ProducerRecord<String, byte[]> record(String tenant, byte[] value, String traceparent, String correlationId) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.ACTIVITY_RAW, tenant, value);
+        if (traceparent != null) {
+            record.headers().add(Topics.HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
+        }
+        if (correlationId != null) {
+            record.headers().add(Topics.HEADER_CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
     }
 
     /** Straight to UTF-8 bytes: the event is serialised once, with no intermediate string. */
@@ -186,8 +248,17 @@ public class EventPublisher {
         }
     }
 
+    /** The events of a batch record: a JSON array of them, in order. */
+    private byte[] serialise(List<RawEvent> events) {
+        try {
+            return arrayWriter.writeValueAsBytes(events);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise a batch of " + events.size() + " events", e);
+        }
+    }
+
     /** Idempotent, no transaction: completes when the last record is acknowledged. */
-    private CompletableFuture<Void> send(List<ProducerRecord<String, byte[]>> records) {
+    private static CompletableFuture<Void> send(Producer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger remaining = new AtomicInteger(records.size());
         Callback callback = (metadata, error) -> {
@@ -231,5 +302,6 @@ public class EventPublisher {
             batches.close();
         }
         producer.close(Duration.ofSeconds(5));
+        batchProducer.close(Duration.ofSeconds(5));
     }
 }

@@ -37,6 +37,15 @@ public interface PublishConfig {
     @WithDefault("1ms")
     Duration linger();
 
+    /**
+     * A batch whose events all belong to one tenant is one record, a JSON array of its events, when
+     * it fits one ({@code activity.raw} record format: docs/architecture.md). false publishes every
+     * event as a record of its own (batches in a transaction), for consumers of the topic that read
+     * one event per record.
+     */
+    @WithDefault("true")
+    boolean batchRecords();
+
     /** Most requests committed in one transaction: requests that wait together share a commit. */
     @WithDefault("32")
     int requestsPerTransaction();

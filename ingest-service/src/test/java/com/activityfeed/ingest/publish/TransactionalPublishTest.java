@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A batch is all or nothing in Kafka: when one of its records cannot be published, a read_committed
- * consumer (the feed) sees none of it, while the batch published without a transaction leaves its
- * first records behind. Real broker; the failing record is one over the producer's
- * {@code max.request.size}, set low for the test.
+ * A batch is all or nothing in Kafka: one tenant's batch that fits a record is one record of all its
+ * events; any other batch is a transaction, and when one of its records cannot be published, a
+ * read_committed consumer (the feed) sees none of it, while the batch published without a
+ * transaction leaves its first records behind. Real broker; the failing record is one over the
+ * producer's {@code max.request.size}, set low for the test (so a batch record holds at most about 3 KiB).
  */
 class TransactionalPublishTest {
     private static final int MAX_REQUEST = 4096;
@@ -61,6 +62,10 @@ class TransactionalPublishTest {
                 return Optional.of("ingest-test-" + UUID.randomUUID());
             }
 
+            public boolean batchRecords() {
+                return true;
+            }
+
             public int requestsPerTransaction() {
                 return 8;
             }
@@ -72,7 +77,8 @@ class TransactionalPublishTest {
         Map<String, Object> kafka = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Infra.shared().bootstrapServers(),
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST);
         EventPublisher publisher = new EventPublisher(config,
-                id -> new KafkaProducer<>(EventPublisher.producerConfig(kafka, config.timeout(), config.linger(), id)));
+                role -> new KafkaProducer<>(EventPublisher.producerConfig(kafka, config.timeout(), config.linger(), role)),
+                EventPublisher.maxRecordBytes(kafka));
         publishers.add(publisher);
         return publisher;
     }
@@ -125,15 +131,46 @@ class TransactionalPublishTest {
 
     @Test
     void requestsWaitingTogetherShareACommitAndAllBecomeVisible() throws Exception {
-        String tenant = "group-" + UUID.randomUUID().toString().substring(0, 8);
+        // a batch for two tenants cannot be one record: these go through the transactional producer
+        String first = "group-a-" + UUID.randomUUID().toString().substring(0, 8);
+        String second = "group-b-" + UUID.randomUUID().toString().substring(0, 8);
         EventPublisher publisher = publisher(1);
         try (Reader committed = new Reader("read_committed")) {
             List<java.util.concurrent.CompletableFuture<Void>> acks = IntStream.range(0, 20)
-                    .mapToObj(r -> publisher.publish(List.of(event(tenant, r * 2, 10), event(tenant, r * 2 + 1, 10)), null))
+                    .mapToObj(r -> publisher.publish(List.of(event(first, r, 10), event(second, r, 10)), null))
                     .toList();
             acks.forEach(java.util.concurrent.CompletableFuture::join);
-            await().atMost(Duration.ofSeconds(20)).until(() -> committed.titles(tenant).size() >= 40);
-            assertThat(committed.titles(tenant)).hasSize(40).doesNotHaveDuplicates();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> committed.titles(first).size() >= 20 && committed.titles(second).size() >= 20);
+            assertThat(committed.titles(first)).hasSize(20).doesNotHaveDuplicates();
+            assertThat(committed.titles(second)).hasSize(20).doesNotHaveDuplicates();
+            assertThat(committed.records(first)).hasSize(20);
+        }
+    }
+
+    @Test
+    void oneTenantsBatchIsOneRecordOfItsEventsInOrder() throws Exception {
+        String tenant = "record-" + UUID.randomUUID().toString().substring(0, 8);
+        EventPublisher publisher = publisher(2);
+        try (Reader committed = new Reader("read_committed")) {
+            publisher.publish(IntStream.range(0, 5).mapToObj(i -> event(tenant, i, 10)).toList(), null).join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> committed.titles(tenant).size() >= 5);
+            assertThat(committed.titles(tenant)).containsExactly("event 0", "event 1", "event 2", "event 3", "event 4");
+            assertThat(committed.records(tenant)).hasSize(1);
+        }
+    }
+
+    @Test
+    void aBatchLargerThanARecordIsOneTransactionOfARecordPerEvent() throws Exception {
+        // 20 events of about 300 bytes: each fits a record, all of them together do not
+        String tenant = "large-" + UUID.randomUUID().toString().substring(0, 8);
+        EventPublisher publisher = publisher(2);
+        try (Reader committed = new Reader("read_committed")) {
+            publisher.publish(IntStream.range(0, 20).mapToObj(i -> event(tenant, i, 10)).toList(), null).join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> committed.titles(tenant).size() >= 20);
+            assertThat(committed.titles(tenant))
+                    .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "event " + i).toList());
+            assertThat(committed.records(tenant)).hasSize(20);
         }
     }
 
@@ -155,10 +192,17 @@ class TransactionalPublishTest {
             partitions.forEach(consumer::position);
         }
 
+        /** The titles of the tenant's events read so far, in order. */
         List<String> titles(String tenant) {
+            return records(tenant).stream()
+                    .flatMap(value -> com.activityfeed.messages.MessageCodec.readRawEvents(value).stream())
+                    .map(RawEvent::title).toList();
+        }
+
+        /** The values of the tenant's records read so far. */
+        List<String> records(String tenant) {
             consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-            return seen.stream().filter(r -> tenant.equals(r.key()))
-                    .map(r -> com.activityfeed.messages.MessageCodec.readRawEvent(r.value()).title()).toList();
+            return seen.stream().filter(r -> tenant.equals(r.key())).map(ConsumerRecord::value).toList();
         }
 
         @Override
