@@ -45,14 +45,15 @@ import java.util.stream.IntStream;
  *
  * <p>Run: package ingest-service and benchmarks, then
  * {@code java -cp "$(cat benchmarks/target/classpath.txt):benchmarks/target/classes" com.activityfeed.bench.ingest.IngestThroughputBenchmark}
- * System properties: {@code clients} (8), {@code tenants} (8), {@code warmup} (5 s), {@code seconds} (20),
+ * System properties: {@code batch} (100 events per request; 1 posts single events), {@code clients} (8), {@code tenants} (8), {@code warmup} (5 s), {@code seconds} (20),
  * {@code perfRecords} (500000), {@code jfr} (a file: record the ingest process with Flight Recorder),
  * {@code compare} ({@code transactions}: measure ingest a second time publishing a record per event,
  * each batch a Kafka transaction, {@code INGEST_BATCH_RECORDS=false}; {@code plain}: a record per
  * event without transactions, not all or nothing; and print both rates).
  */
 public final class IngestThroughputBenchmark {
-    private static final int BATCH = 100;
+    /** Events per request: 100 for P1; -Dbatch=1 posts single events (ingest's own P2 target, ≥ 2 000 POSTs/s). */
+    private static final int BATCH = Integer.getInteger("batch", 100);
     private static final Pattern PERF_SUMMARY = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
 
     private IngestThroughputBenchmark() {
@@ -76,7 +77,7 @@ public final class IngestThroughputBenchmark {
         try (ServiceProcess ingest = ServiceProcess.start("ingest-service", Ports.free(), env, logs)) {
             int eventBytes = bodies.getFirst().getBytes(StandardCharsets.UTF_8).length / BATCH;
             System.out.printf("ingest: %d clients, %d tenants, batches of %d events of ~%d bytes (request JSON), "
-                    + "each batch one Kafka record   [%s]%n", clients, tenants, BATCH, eventBytes, LoadAverage.now());
+                    + "each request one Kafka record   [%s]%n", clients, tenants, BATCH, eventBytes, LoadAverage.now());
             run(ingest, clients, tenants, bodies, Duration.ofSeconds(warmup));
             ingestRate = run(ingest, clients, tenants, bodies, Duration.ofSeconds(seconds));
             System.out.printf("ingest: %.0f events/s over %d s   [%s]%n", ingestRate, seconds, LoadAverage.now());
@@ -109,13 +110,14 @@ public final class IngestThroughputBenchmark {
         Files.deleteIfExists(payloads);
         System.out.printf("kafka ProducerPerformance: %.0f records/s (%d records of ~%d bytes, acks=all, idempotent, lz4, "
                 + "linger 1 ms, batch 128 KiB)   [%s]%n", perfRate, perfRecords, recordBytes, LoadAverage.now());
-        System.out.printf("P1 ratio ingest/kafka = %.3f (target >= 0.5)   [%s]%n", ingestRate / perfRate, LoadAverage.now());
+        System.out.printf("%s ratio ingest/kafka = %.3f%s   [%s]%n", BATCH == 100 ? "P1" : "batches of " + BATCH + ":",
+                ingestRate / perfRate, BATCH == 100 ? " (target >= 0.5)" : " (P1 is batches of 100)", LoadAverage.now());
         System.exit(0);
     }
 
-    /** One batch of 100 events of about 500 bytes each, for tenant t. */
+    /** One batch of {@link #BATCH} events of about 500 bytes each, for tenant t (a single event: the event alone). */
     static String batch(int tenant) {
-        StringBuilder body = new StringBuilder("{\"events\":[");
+        StringBuilder body = new StringBuilder(BATCH == 1 ? "" : "{\"events\":[");
         for (int i = 0; i < BATCH; i++) {
             if (i > 0) {
                 body.append(',');
@@ -128,7 +130,7 @@ public final class IngestThroughputBenchmark {
                     "correlationId":"corr-%2$05d","payload":{"project":"apollo","estimate":5,"spent":4,"labels":["backend","release"]}}"""
                     .formatted(i % 50, tenant * 1000 + i));
         }
-        return body.append("]}").toString();
+        return BATCH == 1 ? body.toString() : body.append("]}").toString();
     }
 
     /** Events/s that {@code clients} threads get accepted by ingest in {@code duration}. */
