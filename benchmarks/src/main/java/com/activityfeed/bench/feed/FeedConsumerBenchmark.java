@@ -36,8 +36,13 @@ import java.util.UUID;
  * event (stored_at is the commit transaction's time). Then, with the consumer running, offers
  * {@code -Drate} (10 000) events/s for {@code -Dseconds} (20) and prints each second what was
  * sent and stored and whether the consumer keeps up: SPEC §8 P5, ≥ 10 000 events/s live.
+ * {@code -DrecordEvents=K} (1) writes each tenant's events K to a record, as ingest writes a batch
+ * request of K events (a JSON array; docs/architecture.md), instead of one record per event.
  */
 public final class FeedConsumerBenchmark {
+    /** Events per activity.raw record: 1 as ingest writes single events, more as it writes batch requests. */
+    private static final int RECORD_EVENTS = Integer.getInteger("recordEvents", 1);
+
     private FeedConsumerBenchmark() {
     }
 
@@ -47,13 +52,13 @@ public final class FeedConsumerBenchmark {
         String run = UUID.randomUUID().toString().substring(0, 6);
         Random random = new Random(1);
         Instant t0 = Instant.now().minusSeconds(86_400);
-        try (KafkaProducer<String, String> producer = producer(infra)) {
+        try (Sender producer = new Sender(producer(infra))) {
             for (int i = 0; i < n; i++) {
                 send(producer, "p5-" + run, i, random, t0.plusMillis(i * 20L));
             }
             producer.flush();
         }
-        System.out.printf("published %d events to %s%n", n, Topics.ACTIVITY_RAW);
+        System.out.printf("published %d events to %s, %d to a record%n", n, Topics.ACTIVITY_RAW, RECORD_EVENTS);
         Map<String, String> env = ServiceProcess.environment(infra, "feed", TestTokens.SECRET);
         FlightRecording.ifAsked("jfr", env); // -Djfr=/tmp/p5.jfr: the feed process while it consumes
         long start;
@@ -112,7 +117,7 @@ public final class FeedConsumerBenchmark {
         int total = rate * seconds;
         System.out.printf("P5 live: offering %d events/s for %d s to the running consumer   [%s]%n", rate, seconds,
                 LoadAverage.now());
-        try (KafkaProducer<String, String> producer = producer(infra);
+        try (Sender producer = new Sender(producer(infra));
              PreparedStatement count = c.prepareStatement("SELECT count(*) FROM event WHERE tenant_id LIKE ?")) {
             count.setString(1, tenants + "-%");
             long start = System.nanoTime();
@@ -174,12 +179,49 @@ public final class FeedConsumerBenchmark {
             "tasks_burst", "all_tasks_cleared"};
 
     /** Event {@code i} of a run: 20 tenants, six types, 200 actors, 1 000 deals, every tenth high priority. */
-    private static void send(KafkaProducer<String, String> producer, String tenants, int i, Random random, Instant at) {
+    private static void send(Sender producer, String tenants, int i, Random random, Instant at) {
         String tenant = tenants + "-" + (i % 20);
         RawEvent e = new RawEvent(RawEvent.VERSION, UUID.randomUUID(), tenant, TYPES[random.nextInt(6)],
                 new Actor("u" + random.nextInt(200), "User"), new EntityRef("deal", "d" + random.nextInt(1000), null),
                 at, Instant.now(), null, null, "api",
                 i % 10 == 0 ? Priority.HIGH : Priority.NORMAL, List.of("team"), null, null, null, null, null);
-        producer.send(new ProducerRecord<>(Topics.ACTIVITY_RAW, tenant, MessageCodec.write(e)));
+        producer.send(e);
+    }
+
+    /** Writes events to activity.raw, {@link #RECORD_EVENTS} of a tenant to a record. */
+    private static final class Sender implements AutoCloseable {
+        private final KafkaProducer<String, String> producer;
+        private final Map<String, List<RawEvent>> pending = new java.util.HashMap<>();
+
+        Sender(KafkaProducer<String, String> producer) {
+            this.producer = producer;
+        }
+
+        void send(RawEvent event) {
+            if (RECORD_EVENTS <= 1) {
+                producer.send(new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), MessageCodec.write(event)));
+                return;
+            }
+            List<RawEvent> events = pending.computeIfAbsent(event.tenantId(), t -> new java.util.ArrayList<>());
+            events.add(event);
+            if (events.size() >= RECORD_EVENTS) {
+                producer.send(new ProducerRecord<>(Topics.ACTIVITY_RAW, event.tenantId(), MessageCodec.write(events)));
+                pending.remove(event.tenantId());
+            }
+        }
+
+        /** Sends what waits for a full record, then waits for Kafka's acknowledgements. */
+        void flush() {
+            pending.forEach((tenant, events) ->
+                    producer.send(new ProducerRecord<>(Topics.ACTIVITY_RAW, tenant, MessageCodec.write(events))));
+            pending.clear();
+            producer.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+            producer.close();
+        }
     }
 }
