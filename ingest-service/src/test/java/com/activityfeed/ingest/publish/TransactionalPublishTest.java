@@ -150,27 +150,25 @@ class TransactionalPublishTest {
 
     @Test
     void oneTenantsBatchIsOneRecordOfItsEventsInOrder() throws Exception {
-        String tenant = "record-" + UUID.randomUUID().toString().substring(0, 8);
-        EventPublisher publisher = publisher(2);
-        try (Reader committed = new Reader("read_committed")) {
-            publisher.publish(IntStream.range(0, 5).mapToObj(i -> event(tenant, i, 10)).toList(), null).join();
-            await().atMost(Duration.ofSeconds(20)).until(() -> committed.titles(tenant).size() >= 5);
-            assertThat(committed.titles(tenant)).containsExactly("event 0", "event 1", "event 2", "event 3", "event 4");
-            assertThat(committed.records(tenant)).hasSize(1);
-        }
+        publishedInOrderAs("record-", 5, 1);
     }
 
     @Test
     void aBatchLargerThanARecordIsOneTransactionOfARecordPerEvent() throws Exception {
         // 20 events of about 300 bytes: each fits a record, all of them together do not
-        String tenant = "large-" + UUID.randomUUID().toString().substring(0, 8);
+        publishedInOrderAs("large-", 20, 20);
+    }
+
+    /** Publishes a batch of {@code events} events of one tenant and reads them back, in order, from {@code records} records. */
+    private void publishedInOrderAs(String prefix, int events, int records) throws Exception {
+        String tenant = prefix + UUID.randomUUID().toString().substring(0, 8);
         EventPublisher publisher = publisher(2);
         try (Reader committed = new Reader("read_committed")) {
-            publisher.publish(IntStream.range(0, 20).mapToObj(i -> event(tenant, i, 10)).toList(), null).join();
-            await().atMost(Duration.ofSeconds(20)).until(() -> committed.titles(tenant).size() >= 20);
+            publisher.publish(IntStream.range(0, events).mapToObj(i -> event(tenant, i, 10)).toList(), null).join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> committed.titles(tenant).size() >= events);
             assertThat(committed.titles(tenant))
-                    .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "event " + i).toList());
-            assertThat(committed.records(tenant)).hasSize(20);
+                    .containsExactlyElementsOf(IntStream.range(0, events).mapToObj(i -> "event " + i).toList());
+            assertThat(committed.records(tenant)).hasSize(records);
         }
     }
 
